@@ -1,0 +1,59 @@
+#pragma once
+// k6 thresholds: parse "sql_duration{query:sku_lookup}" = ["p(95)<20", "avg<5"] and evaluate
+// them against aggregated series (https://grafana.com/docs/k6/latest/using-k6/thresholds/).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/errors.hpp"
+#include "harness/core/tags.hpp"
+#include "harness/metrics/series_stats.hpp"
+
+namespace lg::gate {
+
+/// Aggregation methods of k6: p(N), avg, min, max, med (trend); rate (rate, counter per-second);
+/// count (counter).
+enum class Aggregation { kPercentile, kAvg, kMin, kMax, kMed, kRate, kCount };
+enum class Op { kLess, kLessEq, kGreater, kGreaterEq, kEqual, kNotEqual };
+
+/// One parsed threshold expression. For trend aggregations `limit` is in milliseconds
+/// (a unit suffix "us"/"ms"/"s"/"m" is converted); for rate/count it is a plain number.
+struct Threshold {
+  std::string metric;           ///< e.g. "sql_duration"
+  Tags filter;                  ///< tag filter from braces, sorted
+  metrics::MetricKind kind = metrics::MetricKind::kTrend;
+  Aggregation agg = Aggregation::kPercentile;
+  double percentile = 0;        ///< for kPercentile, in (0, 100]
+  Op op = Op::kLess;
+  double limit = 0;
+  bool abort_on_fail = false;   ///< reserved for k6's abortOnFail (evaluated at end for now)
+  std::string selector;         ///< source text of the key, e.g. "sql_duration{query:x}"
+  std::string source;           ///< source text of the expression, e.g. "p(95)<20"
+  SourceLoc at;                 ///< where the expression was written
+};
+
+/// Parses one threshold. Throws InputError naming the offending token when the selector or
+/// expression is malformed, the metric is unknown, or the aggregation does not fit its kind.
+Threshold parse_threshold(std::string_view selector, std::string_view expression,
+                          const SourceLoc& at);
+
+/// Outcome of one threshold over a run.
+struct ThresholdResult {
+  Threshold threshold;
+  std::optional<double> observed;  ///< ms for trend aggregations; nullopt when no samples
+  bool passed = false;             ///< false also when a trend/rate has no samples
+  std::int64_t samples = 0;        ///< samples (or counter sum) the value was computed from
+  std::string detail;              ///< e.g. "no samples matched"
+};
+
+/// Evaluates each threshold over the union of matching series (metric equal, filter ⊆ tags).
+/// Pure: no I/O. Counters with no data count as 0; trends and rates with no data fail.
+std::vector<ThresholdResult> evaluate(const std::vector<Threshold>& thresholds,
+                                      const std::vector<metrics::SeriesStats>& series);
+
+/// Human text of an operator ("<", "<=", ...).
+std::string_view op_text(Op op);
+
+}  // namespace lg::gate

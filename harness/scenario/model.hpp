@@ -1,0 +1,93 @@
+#pragma once
+// The scenario a user writes (DESIGN.md "Scenario format"), parsed and validated into plain,
+// immutable structs. Nothing here touches threads, clocks or the database.
+
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/core/clock.hpp"
+#include "harness/core/errors.hpp"
+#include "harness/gate/threshold.hpp"
+
+namespace lg::scenario {
+
+/// One stage of an executor: ramp linearly from the previous target to `target` over `duration`.
+struct Stage {
+  Nanos duration = 0;  ///< > 0
+  int target = 0;      ///< VUs (ramping-vus) or iterations per time unit (arrival-rate)
+  std::string name;    ///< optional; the stage tag is the name, else the 0-based index
+  SourceLoc at;
+};
+
+/// Executor configuration as a value (k6 executor names and options, snake_case).
+struct ExecutorSpec {
+  std::string type = "ramping-vus";
+  Nanos warmup = 0;                           ///< run the mix first, unrecorded
+  int start_vus = 1;                          ///< ramping-vus
+  std::vector<Stage> stages;                  ///< non-empty
+  Nanos graceful_ramp_down = 5 * kNanosPerSecond;  ///< let in-flight iterations of removed VUs end
+  Nanos graceful_stop = 5 * kNanosPerSecond;
+  /// Highest VU count any stage reaches (connections to pre-allocate).
+  int max_vus() const;
+  /// Sum of stage durations.
+  Nanos total_duration() const;
+};
+
+/// One weighted entry of the workload mix: sql/queries/<option>/<query>.sql.
+struct MixEntry {
+  std::string query;
+  int weight = 0;  ///< > 0
+  SourceLoc at;
+};
+
+struct DatasetSpec {
+  std::int64_t products = 10'000;  ///< 1'000 .. 1'000'000
+  std::uint64_t seed = 42;
+};
+
+struct DatabaseSpec {
+  std::vector<char> options{'A', 'B', 'C'};  ///< subset of A, B, C in run order
+  std::string dsn;                           ///< empty: --dsn / PG* / embedded cluster
+};
+
+struct RefresherSpec {
+  bool enabled = false;  ///< true when [refresher] is present
+  Nanos interval = 10 * kNanosPerSecond;
+};
+
+struct WriterSpec {
+  bool enabled = false;  ///< true when [writer] is present and rate > 0
+  double rate = 0;       ///< writes per second
+};
+
+/// A whole scenario file.
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::filesystem::path file;  ///< as given
+  std::string source_text;     ///< the file's bytes, copied into results
+  DatasetSpec dataset;
+  DatabaseSpec database;
+  std::vector<MixEntry> mix;   ///< non-empty
+  ExecutorSpec executor;
+  RefresherSpec refresher;
+  WriterSpec writer;
+  std::vector<gate::Threshold> thresholds;
+};
+
+/// Parses and validates a scenario file with toml++. `known_queries` are the query names present
+/// for every option (from sql/queries/). Throws InputError with file:line:column and the field
+/// for: TOML syntax errors, unknown keys, wrong types, unknown queries, an empty stage list,
+/// negative or malformed durations, out-of-range numbers and malformed thresholds.
+/// Throws InfraError when the file cannot be read.
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::set<std::string>& known_queries);
+
+/// Same, from text already in memory; `file` is used only in error messages.
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& file,
+                        const std::set<std::string>& known_queries);
+
+}  // namespace lg::scenario
