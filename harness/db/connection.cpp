@@ -24,6 +24,11 @@ Result check(PGresult* res, PGconn* conn, std::string_view context) {
 
 }  // namespace
 
+void silence_notices(PGconn* conn) {
+  // NOTICEs such as "drop cascades to ..." are not the user's business on a benchmark run.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+}
+
 DbError make_db_error(const PGresult* res, PGconn* conn, std::string_view context) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
@@ -42,6 +47,7 @@ Connection Connection::open(const std::string& conninfo) {
     if (conn) PQfinish(conn);
     throw InfraError("cannot connect to PostgreSQL (" + redact_dsn(conninfo) + "): " + msg);
   }
+  silence_notices(conn);
   return Connection(conn);
 }
 

@@ -81,6 +81,9 @@ std::string redact_dsn(std::string_view dsn);
 /// Builds DbError from a failed result (SQLSTATE + primary message, one line).
 DbError make_db_error(const PGresult* res, PGconn* conn, std::string_view context);
 
+/// Drops server NOTICE/WARNING messages instead of printing them on stderr.
+void silence_notices(PGconn* conn);
+
 /// Quotes an identifier for SQL text ("my""name").
 std::string quote_ident(std::string_view ident);
 

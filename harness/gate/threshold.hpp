@@ -21,21 +21,27 @@ enum class Op { kLess, kLessEq, kGreater, kGreaterEq, kEqual, kNotEqual };
 /// One parsed threshold expression. For trend aggregations `limit` is in milliseconds
 /// (a unit suffix "us"/"ms"/"s"/"m" is converted); for rate/count it is a plain number.
 struct Threshold {
-  std::string metric;           ///< e.g. "sql_duration"
-  Tags filter;                  ///< tag filter from braces, sorted
+  std::string metric;  ///< e.g. "sql_duration"
+  Tags filter;         ///< tag filter from braces, sorted
   metrics::MetricKind kind = metrics::MetricKind::kTrend;
   Aggregation agg = Aggregation::kPercentile;
-  double percentile = 0;        ///< for kPercentile, in (0, 100]
+  double percentile = 0;  ///< for kPercentile, in (0, 100]
   Op op = Op::kLess;
   double limit = 0;
-  bool abort_on_fail = false;   ///< reserved for k6's abortOnFail (evaluated at end for now)
-  std::string selector;         ///< source text of the key, e.g. "sql_duration{query:x}"
-  std::string source;           ///< source text of the expression, e.g. "p(95)<20"
-  SourceLoc at;                 ///< where the expression was written
+  bool abort_on_fail = false;  ///< reserved for k6's abortOnFail (evaluated at end for now)
+  std::string selector;        ///< source text of the key, e.g. "sql_duration{query:x}"
+  std::string source;          ///< source text of the expression, e.g. "p(95)<20"
+  SourceLoc at;                ///< where the expression was written
 };
 
-/// Parses one threshold. Throws InputError naming the offending token when the selector or
-/// expression is malformed, the metric is unknown, or the aggregation does not fit its kind.
+/// Parses one threshold: selector `metric{key:value,...}` (blanks tolerated around tokens; a
+/// value may contain ':' and may be quoted) and expression `agg op value[unit]` with agg in
+/// p(N) (N in (0, 100], decimals allowed), avg, min, max, med, rate, count and op in
+/// < <= > >= == != (k6's === is read as ==). Units us/ms/s/m (default ms) only on trend
+/// aggregations. Throws InputError(at, field = trimmed selector) whose message quotes the
+/// expression and the offending token, e.g. `threshold "p(95)<<20": unexpected token "<20"`,
+/// when either text is malformed, the metric is not built in, or the aggregation does not fit
+/// the metric's kind (p/avg/min/max/med: trend; rate: rate or counter; count: counter).
 Threshold parse_threshold(std::string_view selector, std::string_view expression,
                           const SourceLoc& at);
 
@@ -48,8 +54,14 @@ struct ThresholdResult {
   std::string detail;              ///< e.g. "no samples matched"
 };
 
-/// Evaluates each threshold over the union of matching series (metric equal, filter ⊆ tags).
-/// Pure: no I/O. Counters with no data count as 0; trends and rates with no data fail.
+/// Evaluates each threshold over the union of matching series (metric and kind equal,
+/// filter ⊆ tags), in order. Pure: no I/O. Trend: histograms merged (throws
+/// std::invalid_argument if their layouts differ), observed value in ms; percentiles follow
+/// HdrHistogram (highest equivalent value of the bucket reached), med = p(50). Rate:
+/// sum(hits) / sum(count). Counter count: sum(count), 0 when nothing matched. Counter rate:
+/// sum(count) / max(seconds) over matching series, since series differing only by tags span the
+/// same wall-clock window; 0 when nothing matched. Trends and rates with no samples fail with
+/// detail "no samples matched"; a counter rate with samples but no measured time fails too.
 std::vector<ThresholdResult> evaluate(const std::vector<Threshold>& thresholds,
                                       const std::vector<metrics::SeriesStats>& series);
 

@@ -32,12 +32,16 @@ class BucketLayout {
   std::int64_t lowest_equivalent(std::int64_t v) const noexcept;
   std::int64_t highest_equivalent(std::int64_t v) const noexcept;
   std::int64_t size_of_equivalent_range(std::int64_t v) const noexcept;
+  /// Middle of v's equivalent range (lowest + size/2); what mean() and stddev() weigh.
+  std::int64_t median_equivalent(std::int64_t v) const noexcept;
   bool operator==(const BucketLayout& o) const noexcept {
     return lowest_ == o.lowest_ && highest_ == o.highest_ && sig_figs_ == o.sig_figs_;
   }
 
  private:
   BucketLayout() = default;
+  int bucket_index(std::int64_t v) const noexcept;
+
   std::int64_t lowest_ = 1;
   std::int64_t highest_ = 2;
   int sig_figs_ = 3;
@@ -50,8 +54,10 @@ class BucketLayout {
   std::int32_t counts_len_ = 0;
 };
 
-/// Counts per bucket plus exact min/max/sum. record() is wait-free and never allocates; the
-/// counts array is calloc'ed so pages no value touches are never resident.
+/// Counts per bucket plus exact min/max. record() is wait-free and never allocates; the
+/// counts array is calloc'ed so pages no value touches are never resident. Not thread-safe:
+/// one writer per instance (a recorder shard). A moved-from histogram may only be assigned to
+/// or destroyed. Constructors and copy-assignment throw std::bad_alloc if calloc fails.
 class Histogram {
  public:
   explicit Histogram(const BucketLayout& layout = BucketLayout::default_latency());
@@ -61,8 +67,8 @@ class Histogram {
   Histogram& operator=(Histogram&&) noexcept;
   ~Histogram();
 
-  /// Adds n samples of value v. Returns false (and records nothing) when v < 0 or
-  /// v > layout().highest(); the caller counts those, never clamps.
+  /// Adds n samples of value v. Returns false (and records nothing) when v < 0,
+  /// v > layout().highest() or n < 0; the caller counts those, never clamps. n = 0 is a no-op.
   bool record(std::int64_t v, std::int64_t n = 1) noexcept;
   /// Adds every count of other. Throws std::invalid_argument if the layouts differ.
   void add(const Histogram& other);
@@ -79,6 +85,7 @@ class Histogram {
   std::int64_t max() const noexcept;
   /// Mean of recorded values using each bucket's median equivalent value (as HdrHistogram).
   double mean() const noexcept;
+  /// Population standard deviation around mean(), same bucket-median rule (as HdrHistogram).
   double stddev() const noexcept;
   const BucketLayout& layout() const noexcept { return layout_; }
 
@@ -100,6 +107,16 @@ class Histogram {
   }
 
  private:
+  void clear_summary() noexcept;
+  void copy_counts_from(const Histogram& other) noexcept;
+  // f(lowest_equivalent, count) over non-empty indices.
+  template <class F>
+  void for_each_index(F&& f) const {
+    for (std::int32_t i = min_idx_; i <= max_idx_; ++i) {
+      if (counts_[i] != 0) f(layout_.value_from_index(i), counts_[i]);
+    }
+  }
+
   BucketLayout layout_;
   std::int64_t* counts_ = nullptr;  // calloc'ed, counts_len entries
   std::int64_t total_ = 0;

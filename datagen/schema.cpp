@@ -1,0 +1,99 @@
+#include "datagen/schema.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "harness/core/errors.hpp"
+#include "harness/db/guard.hpp"
+
+namespace lg::datagen {
+namespace {
+
+std::string read_sql(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(SourceLoc{file.string(), 0, 0}, "sql", "cannot read schema file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string lower_letter(char option) {
+  return std::string(1, static_cast<char>(db::option_schema(option).back()));
+}
+
+// VACUUM marks the view's pages all-visible (the tables were loaded frozen, so their pass is
+// cheap) and ANALYZE gives the planner the statistics it needs for expression indexes.
+void vacuum_analyze(db::Connection& conn, const std::string& schema) {
+  auto rels = conn.query(
+      "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = $1 AND c.relkind IN ('r', 'm') ORDER BY c.relname",
+      {schema});
+  for (int i = 0; i < rels.rows(); ++i) {
+    conn.exec("VACUUM (ANALYZE) " + db::quote_ident(schema) + "." +
+              db::quote_ident(std::string(rels.get(i, 0))));
+  }
+}
+
+}  // namespace
+
+void build_option(db::Connection& conn, char option, const ProductGenerator& gen,
+                  const std::filesystem::path& sql_dir, const ProgressFn& progress) {
+  const std::string schema = db::option_schema(option);
+  const std::string x = lower_letter(option);
+  const auto dir = sql_dir / "schema";
+  const std::string tables_sql = read_sql(dir / (x + ".sql"));
+  const std::string indexes_sql = read_sql(dir / (x + "_indexes.sql"));
+  const std::string view_sql = x == "c" ? read_sql(dir / "c_view.sql") : std::string();
+
+  db::drop_option_schema(conn, option);
+  // Creating the table and loading it in one transaction allows COPY FREEZE.
+  conn.exec("BEGIN");
+  try {
+    conn.exec(tables_sql);
+    copy_products(conn, option, gen, progress, /*freeze=*/true);
+    conn.exec("COMMIT");
+  } catch (...) {
+    try {
+      conn.exec("ROLLBACK");
+    } catch (...) {
+      // The load's own error is the one worth reporting.
+    }
+    throw;
+  }
+  conn.exec("SET maintenance_work_mem = '256MB'");
+  conn.exec(indexes_sql);
+  if (!view_sql.empty()) conn.exec(view_sql);
+  conn.exec("RESET maintenance_work_mem");
+  vacuum_analyze(conn, schema);
+}
+
+nlohmann::json relation_sizes(db::Connection& conn, char option) {
+  const std::string schema = db::option_schema(option);
+  auto rows = conn.query(
+      "SELECT c.relname, c.relkind::text, coalesce(t.relname, ''), pg_relation_size(c.oid), "
+      "pg_total_relation_size(c.oid) "
+      "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid "
+      "WHERE n.nspname = $1 AND c.relkind IN ('r', 'm', 'i') ORDER BY c.relname",
+      {schema});
+  nlohmann::json relations = nlohmann::json::array();
+  std::int64_t total = 0;
+  for (int r = 0; r < rows.rows(); ++r) {
+    const std::string kind(rows.get(r, 1));
+    nlohmann::json rel = {{"name", std::string(rows.get(r, 0))},
+                          {"kind", kind == "r" ? "table" : kind == "m" ? "view" : "index"},
+                          {"bytes", std::stoll(std::string(rows.get(r, 3)))},
+                          {"total_bytes", std::stoll(std::string(rows.get(r, 4)))}};
+    if (kind == "i") rel["table"] = std::string(rows.get(r, 2));
+    // A table's or view's total already includes its indexes and TOAST.
+    if (kind != "i") total += rel["total_bytes"].get<std::int64_t>();
+    relations.push_back(std::move(rel));
+  }
+  return {{"option", std::string(1, static_cast<char>(schema.back() - 'a' + 'A'))},
+          {"schema", schema},
+          {"total_bytes", total},
+          {"relations", std::move(relations)}};
+}
+
+}  // namespace lg::datagen

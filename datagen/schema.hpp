@@ -1,0 +1,30 @@
+#pragma once
+// Builds one schema option from sql/schema/ and the generated products (issue 2, items 4-5):
+// drop, tables, COPY, indexes (and option C's view), ANALYZE.
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "datagen/copy_loader.hpp"
+#include "datagen/product_gen.hpp"
+#include "harness/db/connection.hpp"
+
+namespace lg::datagen {
+
+/// (Re)builds option A, B or C with gen's products. Assumes the safety guard passed
+/// (db::ensure_marked). Steps: db::drop_option_schema; in one transaction <x>.sql and
+/// COPY ... FREEZE; <x>_indexes.sql (maintenance_work_mem 256MB); for C, c_view.sql (view WITH
+/// DATA, its indexes, refresh function); VACUUM (ANALYZE) of the schema's tables and views.
+/// sql_dir is the repository's sql/ folder. Throws InputError when a .sql file is missing,
+/// db::DbError when a statement fails, std::invalid_argument for an option other than A/B/C.
+void build_option(db::Connection& conn, char option, const ProductGenerator& gen,
+                  const std::filesystem::path& sql_dir, const ProgressFn& progress);
+
+/// Sizes of every table, materialized view and index in loadgate_<x>, in bytes:
+/// {"option":"A","schema":"loadgate_a","total_bytes":N,"relations":[{"name","kind"
+/// ("table"|"view"|"index"),"table" (indexes only),"bytes" (pg_relation_size),
+/// "total_bytes" (pg_total_relation_size)}, ...]} sorted by name. Throws db::DbError.
+nlohmann::json relation_sizes(db::Connection& conn, char option);
+
+}  // namespace lg::datagen

@@ -1,0 +1,45 @@
+#include "harness/background/refresher.hpp"
+
+namespace lg::background {
+
+Refresher::Refresher(const std::string& conninfo, Nanos interval, metrics::RecorderShard& shard,
+                     metrics::SlotId slot_duration, exec::RefreshTracker& tracker)
+    : conn_(db::Connection::open(conninfo)),
+      interval_(interval),
+      shard_(shard),
+      slot_(slot_duration),
+      tracker_(tracker) {
+  conn_.exec("SET application_name = 'loadgate refresher'");
+}
+
+void Refresher::start(Nanos t0) {
+  t0_ = t0;
+  thread_.start(t0, interval_, [this](std::int64_t) { return refresh_once(); });
+}
+
+bool Refresher::refresh_once() {
+  RefreshEvent ev;
+  tracker_.begin();
+  const Nanos start = mono_now();
+  try {
+    conn_.exec("SELECT loadgate_c.refresh_product_search_with_logging()");
+  } catch (const std::exception& e) {
+    ev.ok = false;
+    ev.error = e.what();
+  }
+  const Nanos end = mono_now();
+  tracker_.end();
+  ev.start = start - t0_;
+  ev.duration = end - start;
+  shard_.record(slot_, metrics::to_micros(ev.duration), !ev.ok);
+  std::lock_guard lock(mu_);
+  events_.push_back(std::move(ev));
+  return true;
+}
+
+std::vector<RefreshEvent> Refresher::events() const {
+  std::lock_guard lock(mu_);
+  return events_;
+}
+
+}  // namespace lg::background

@@ -1,0 +1,88 @@
+#include "harness/cli/commands.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include "datagen/copy_loader.hpp"
+#include "harness/core/errors.hpp"
+#include "harness/run/dataset.hpp"
+#include "harness/verify/verify.hpp"
+#include "harness/workload/catalog.hpp"
+
+namespace lg::cli {
+namespace {
+
+std::string params_text(const std::vector<std::optional<std::string>>& params) {
+  std::string out;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (i) out += ", ";
+    out += "$" + std::to_string(i + 1) + "=" + (params[i] ? "'" + *params[i] + "'" : "NULL");
+  }
+  return out;
+}
+
+// The dataset verify compares: what was recorded, unless we build it now.
+datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyOptions& o,
+                                             bool build) {
+  if (build) {
+    datagen::ProductGenerator gen(o.seed, o.products);
+    run::build_dataset(conn, o.options, gen, o.sql_dir);
+    return gen;
+  }
+  std::optional<run::BuiltDataset> first;
+  for (char option : o.options) {
+    auto built = run::built_dataset(conn, option);
+    if (!built) {
+      throw InputError("verify", std::string("option ") + option +
+                                     " has no dataset; run loadgate datagen first or pass --rebuild");
+    }
+    if (first && (built->seed != first->seed || built->products != first->products)) {
+      throw InputError("verify", "options were built from different datasets; pass --rebuild");
+    }
+    first = built;
+  }
+  return datagen::ProductGenerator(first->seed, first->products);
+}
+
+}  // namespace
+
+int execute_datagen(const DatagenOptions& o) {
+  datagen::ProductGenerator gen(o.seed, o.products);
+  if (o.emit_copy != 0) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
+        o.out.empty() ? stdout : std::fopen(o.out.c_str(), "w"),
+        o.out.empty() ? +[](std::FILE*) { return 0; } : &std::fclose);
+    if (!file) throw InfraError("cannot write " + o.out.string());
+    datagen::write_copy_rows(o.emit_copy, gen, file.get());
+    return 0;
+  }
+  auto target = run::open_target(o.target);
+  auto conn = db::Connection::open(target.conninfo);
+  const auto seconds = run::build_dataset(conn, o.options, gen, o.sql_dir);
+  for (std::size_t i = 0; i < o.options.size(); ++i) {
+    std::printf("option %c: %lld products in %.2f s (%.0f rows/s)\n", o.options[i],
+                static_cast<long long>(o.products), seconds[i],
+                static_cast<double>(o.products) / seconds[i]);
+  }
+  run::announce_kept(target);
+  return 0;
+}
+
+int execute_verify(const VerifyOptions& o) {
+  const auto catalog = workload::Catalog::load(o.sql_dir);
+  auto target = run::open_target(o.target);
+  auto conn = db::Connection::open(target.conninfo);
+  const auto gen = dataset_for_verify(conn, o, target.embedded || o.rebuild);
+  const auto report = verify::verify_options(conn, catalog, gen, o.options, o.param_sets, gen.seed());
+  for (const auto& m : report.mismatches) {
+    std::printf("MISMATCH query %s option %c (%s): %s\n", m.query.c_str(), m.option,
+                params_text(m.params).c_str(), m.detail.c_str());
+  }
+  std::printf("verify: %d queries x %d parameter sets, %d comparisons, %zu mismatches (%lld products, seed %llu)\n",
+              report.queries, o.param_sets, report.comparisons, report.mismatches.size(),
+              static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
+  run::announce_kept(target);
+  return report.mismatches.empty() ? 0 : 1;
+}
+
+}  // namespace lg::cli

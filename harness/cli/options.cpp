@@ -1,0 +1,168 @@
+#include "harness/cli/options.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "harness/core/errors.hpp"
+
+namespace lg::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: loadgate <command> [options]\n"
+    "commands:\n"
+    "  run <scenario.toml>   build the dataset, replay the workload, write results/<run>/\n"
+    "  datagen               generate products into options A/B/C (or print COPY rows)\n"
+    "  verify                check that A, B and C answer every query alike\n"
+    "run 'loadgate <command> --help' for its options\n";
+
+struct TargetFlags {
+  std::string dsn;
+  bool keep_db = false;
+  bool mark_db = false;
+  std::string sql_dir;
+};
+
+void add_target_flags(po::options_description& d, TargetFlags& t) {
+  d.add_options()("dsn", po::value(&t.dsn),
+                  "libpq connection string or URI (default: PG* variables, else an embedded "
+                  "ephemeral cluster)")("keep-db", po::bool_switch(&t.keep_db),
+                                       "keep the embedded cluster running and print its DSN")(
+      "mark-db", po::bool_switch(&t.mark_db),
+      "allow loadgate to mark an external database as a benchmark database and create its "
+      "schemas loadgate_a/b/c/meta there")("sql-dir", po::value(&t.sql_dir),
+                                           "folder with schema/, queries/, writes/ (default: "
+                                           "the source tree's sql/)");
+}
+
+run::TargetOptions to_target(const TargetFlags& t) { return {t.dsn, t.keep_db, t.mark_db, 64}; }
+
+std::filesystem::path sql_dir_of(const TargetFlags& t) {
+  return t.sql_dir.empty() ? run::default_sql_dir() : std::filesystem::path(t.sql_dir);
+}
+
+std::string help_of(const std::string& usage, const po::options_description& d) {
+  std::ostringstream out;
+  out << usage << '\n' << d;
+  return out.str();
+}
+
+// Parses; returns true when --help was given.
+bool parse_into(const std::vector<std::string>& args, po::options_description& d,
+                const po::positional_options_description* pos) {
+  bool help = false;
+  d.add_options()("help,h", po::bool_switch(&help), "show this help");
+  po::command_line_parser parser(args);
+  parser.options(d);
+  if (pos) parser.positional(*pos);
+  po::variables_map vm;
+  try {
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError("command line", e.what());
+  }
+  return help;
+}
+
+Command parse_run(const std::vector<std::string>& args) {
+  run::RunOptions o;
+  TargetFlags t;
+  std::string scenario, results = "results";
+  po::options_description d("loadgate run options");
+  d.add_options()("scenario", po::value(&scenario), "scenario file (positional)")(
+      "results-dir", po::value(&results), "where run folders are written (default: results)");
+  add_target_flags(d, t);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  if (parse_into(args, d, &pos)) return HelpRequest{help_of("usage: loadgate run <scenario.toml> [options]", d)};
+  if (scenario.empty()) throw InputError("run", "missing scenario file: loadgate run <scenario.toml>");
+  o.scenario_file = scenario;
+  o.target = to_target(t);
+  o.results_dir = results;
+  o.sql_dir = sql_dir_of(t);
+  return o;
+}
+
+void check_products(std::int64_t n) {
+  if (n < 1'000 || n > 1'000'000) {
+    throw InputError("--products", "must be between 1000 and 1000000, got " + std::to_string(n));
+  }
+}
+
+Command parse_datagen(const std::vector<std::string>& args) {
+  DatagenOptions o;
+  TargetFlags t;
+  std::string options = "A,B,C", emit, out;
+  po::options_description d("loadgate datagen options");
+  d.add_options()("products", po::value(&o.products), "number of products (1000..1000000)")(
+      "seed", po::value(&o.seed), "generator seed")("options", po::value(&options),
+                                                    "schema options to build, e.g. A,C")(
+      "emit-copy", po::value(&emit), "print option A|B|C's COPY rows instead of loading")(
+      "out", po::value(&out), "file for --emit-copy (default: stdout)");
+  add_target_flags(d, t);
+  if (parse_into(args, d, nullptr)) return HelpRequest{help_of("usage: loadgate datagen [options]", d)};
+  check_products(o.products);
+  o.options = parse_option_list(options, "--options");
+  if (!emit.empty()) o.emit_copy = parse_option_list(emit, "--emit-copy").at(0);
+  o.out = out;
+  o.target = to_target(t);
+  o.sql_dir = sql_dir_of(t);
+  return o;
+}
+
+Command parse_verify(const std::vector<std::string>& args) {
+  VerifyOptions o;
+  TargetFlags t;
+  std::string options = "A,B,C";
+  po::options_description d("loadgate verify options");
+  d.add_options()("products", po::value(&o.products),
+                  "products to build on the embedded cluster (1000..1000000)")(
+      "seed", po::value(&o.seed), "generator seed")("options", po::value(&options),
+                                                    "options to compare (at least two)")(
+      "param-sets", po::value(&o.param_sets), "seeded parameter sets per query (default 50)")(
+      "rebuild", po::bool_switch(&o.rebuild), "rebuild the dataset on an external database");
+  add_target_flags(d, t);
+  if (parse_into(args, d, nullptr)) return HelpRequest{help_of("usage: loadgate verify [options]", d)};
+  check_products(o.products);
+  o.options = parse_option_list(options, "--options");
+  if (o.options.size() < 2) throw InputError("--options", "verify needs at least two options");
+  if (o.param_sets < 1) throw InputError("--param-sets", "must be at least 1");
+  o.target = to_target(t);
+  o.sql_dir = sql_dir_of(t);
+  return o;
+}
+
+}  // namespace
+
+std::vector<char> parse_option_list(const std::string& text, const std::string& flag) {
+  std::vector<char> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.size() != 1 || item[0] < 'A' || item[0] > 'C') {
+      throw InputError(flag, "expected A, B or C, got \"" + item + "\"");
+    }
+    for (char c : out) {
+      if (c == item[0]) throw InputError(flag, "option " + item + " given twice");
+    }
+    out.push_back(item[0]);
+  }
+  if (out.empty()) throw InputError(flag, "expected a list such as A,B,C");
+  return out;
+}
+
+Command parse(int argc, char** argv) {
+  if (argc < 2) throw InputError("command line", std::string("missing command\n") + kUsage);
+  const std::string cmd = argv[1];
+  std::vector<std::string> rest(argv + 2, argv + argc);
+  if (cmd == "run") return parse_run(rest);
+  if (cmd == "datagen") return parse_datagen(rest);
+  if (cmd == "verify") return parse_verify(rest);
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") return HelpRequest{kUsage};
+  throw InputError("command line", "unknown command \"" + cmd + "\"; expected run, datagen or verify");
+}
+
+}  // namespace lg::cli

@@ -1,0 +1,49 @@
+#pragma once
+// Command-line parsing: one Boost.Program_options table per subcommand, converted into plain
+// option structs. No globals; nothing here runs anything.
+
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "harness/run/run.hpp"
+
+namespace lg::cli {
+
+/// `loadgate datagen`: build options A/B/C from a seed, or print COPY rows with --emit-copy.
+struct DatagenOptions {
+  std::int64_t products = 10'000;
+  std::uint64_t seed = 42;
+  std::vector<char> options{'A', 'B', 'C'};
+  char emit_copy = 0;                 ///< 'A'|'B'|'C': write COPY text rows, touch no database
+  std::filesystem::path out;          ///< --out for --emit-copy; empty = stdout
+  run::TargetOptions target;
+  std::filesystem::path sql_dir;
+};
+
+/// `loadgate verify`: same rows from A, B and C for K seeded parameter sets.
+struct VerifyOptions {
+  std::int64_t products = 10'000;
+  std::uint64_t seed = 42;
+  std::vector<char> options{'A', 'B', 'C'};
+  int param_sets = 50;
+  bool rebuild = false;               ///< rebuild the dataset even on an external database
+  run::TargetOptions target;
+  std::filesystem::path sql_dir;
+};
+
+struct HelpRequest {
+  std::string text;
+};
+
+using Command = std::variant<run::RunOptions, DatagenOptions, VerifyOptions, HelpRequest>;
+
+/// Parses argv. Throws InputError (exit 2) naming the flag for unknown flags, bad values or a
+/// missing subcommand.
+Command parse(int argc, char** argv);
+
+/// "A,B,C" -> {'A','B','C'}; throws InputError naming `flag` for anything else.
+std::vector<char> parse_option_list(const std::string& text, const std::string& flag);
+
+}  // namespace lg::cli

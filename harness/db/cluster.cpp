@@ -1,0 +1,325 @@
+#include "harness/db/cluster.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <sstream>
+
+#include "harness/core/errors.hpp"
+#include "harness/db/connection.hpp"
+
+namespace lg::db {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUser = "loadgate";
+constexpr int kPort = 5432;
+// sockaddr_un.sun_path is 108 bytes; the socket is "<base>/.s.PGSQL.5432" (+ ".lock").
+constexpr std::size_t kMaxSocketPath = 107;
+constexpr const char* kSocketName = "/.s.PGSQL.5432.lock";
+constexpr const char* kBaseTemplate = "/lg-XXXXXX";
+
+bool is_executable(const fs::path& p) { return ::access(p.c_str(), X_OK) == 0; }
+
+bool has_pg_programs(const fs::path& dir) {
+  return is_executable(dir / "initdb") && is_executable(dir / "pg_ctl");
+}
+
+// "15" -> 15.0, "9.6" -> 9.6; anything else sorts last.
+double dir_version(const fs::path& bin_dir) {
+  const std::string v = bin_dir.parent_path().filename().string();
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  return (end != v.c_str() && *end == '\0') ? d : -1;
+}
+
+std::vector<fs::path> versioned_bin_dirs() {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    dirs.push_back(entry.path() / "bin");
+  }
+  std::sort(dirs.begin(), dirs.end(),
+            [](const fs::path& a, const fs::path& b) { return dir_version(a) > dir_version(b); });
+  return dirs;
+}
+
+// initdb and pg_ctl must come from one directory so their versions match.
+fs::path find_bin_dir() {
+  std::vector<fs::path> candidates;
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream ss(path);
+    for (std::string dir; std::getline(ss, dir, ':');) {
+      if (!dir.empty()) candidates.emplace_back(dir);
+    }
+  }
+  for (auto& d : versioned_bin_dirs()) candidates.push_back(std::move(d));
+  for (const auto& dir : candidates) {
+    if (has_pg_programs(dir)) return dir;
+  }
+  throw InfraError(
+      "embedded cluster: initdb and pg_ctl not found on PATH or in /usr/lib/postgresql/*/bin "
+      "(install postgresql-15, e.g. with ci/install-deps.sh)");
+}
+
+ChildUser resolve_child_user() {
+  ChildUser user;
+  if (::geteuid() != 0) return user;
+  const passwd* pw = ::getpwnam("postgres");
+  if (pw == nullptr) pw = ::getpwnam("nobody");
+  if (pw == nullptr) {
+    throw InfraError(
+        "embedded cluster: running as root and neither user postgres nor nobody exists");
+  }
+  user.switch_user = true;
+  user.uid = pw->pw_uid;
+  user.gid = pw->pw_gid;
+  int count = 32;
+  user.groups.resize(count);
+  while (::getgrouplist(pw->pw_name, pw->pw_gid, user.groups.data(), &count) < 0) {
+    user.groups.resize(count);
+  }
+  user.groups.resize(count);
+  return user;
+}
+
+// True when every ancestor of `dir` lets other users search it (so a dropped-privilege
+// server can reach its data directory).
+bool searchable_by_others(const fs::path& dir) {
+  for (fs::path p = fs::absolute(dir);; p = p.parent_path()) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0 || (st.st_mode & S_IXOTH) == 0) return false;
+    if (p == p.root_path()) return true;
+  }
+}
+
+fs::path pick_tmp_root(const ChildUser& user) {
+  const char* env = std::getenv("TMPDIR");
+  if (env == nullptr || *env == '\0') return "/tmp";
+  const fs::path root = fs::absolute(env);
+  const std::size_t len =
+      root.string().size() + std::strlen(kBaseTemplate) + std::strlen(kSocketName);
+  if (len > kMaxSocketPath) return "/tmp";
+  if (user.switch_user && !searchable_by_others(root)) return "/tmp";
+  return root;
+}
+
+fs::path make_base_dir(const ChildUser& user) {
+  std::string tmpl = pick_tmp_root(user).string();
+  while (tmpl.size() > 1 && tmpl.back() == '/') tmpl.pop_back();
+  tmpl += kBaseTemplate;
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    throw InfraError("embedded cluster: cannot create temp dir " + tmpl + ": " +
+                     std::strerror(errno));
+  }
+  if (user.switch_user && ::chown(tmpl.c_str(), user.uid, user.gid) != 0) {
+    const std::string why = std::strerror(errno);
+    fs::remove(tmpl);
+    throw InfraError("embedded cluster: cannot chown " + tmpl + ": " + why);
+  }
+  return tmpl;
+}
+
+// Child side of run_child: only async-signal-safe calls between fork and exec.
+[[noreturn]] void exec_child(char* const* argv, const char* log, const char* cwd,
+                             const ChildUser& user) {
+  const int fd = ::open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const int null_fd = ::open("/dev/null", O_RDONLY);
+  if (fd < 0 || null_fd < 0) ::_exit(125);
+  ::dup2(null_fd, STDIN_FILENO);
+  ::dup2(fd, STDOUT_FILENO);
+  ::dup2(fd, STDERR_FILENO);
+  // A long-lived postmaster must not hold copies of loadgate's sockets and files.
+  ::close_range(3, ~0U, 0);
+  ::setsid();
+  if (user.switch_user) {
+    // EPERM in some containers; the primary gid and uid still drop below.
+    ::setgroups(user.groups.size(), user.groups.data());
+    if (::setgid(user.gid) != 0 || ::setuid(user.uid) != 0) {
+      static const char kMsg[] = "loadgate: cannot drop privileges\n";
+      ::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+      ::_exit(126);
+    }
+  }
+  if (::chdir(cwd) != 0) ::_exit(125);
+  ::execv(argv[0], argv);
+  static const char kMsg[] = "loadgate: exec failed\n";
+  ::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  ::_exit(127);
+}
+
+// Runs argv[0] (absolute path) to completion with stdout+stderr appended to `log`.
+// Returns the exit code, or 128 + signal number.
+int run_child(const std::vector<std::string>& args, const fs::path& log, const fs::path& cwd,
+              const ChildUser& user) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const std::string log_path = log.string();
+  const std::string cwd_path = cwd.string();
+  const pid_t pid = ::fork();
+  if (pid < 0)
+    throw InfraError(std::string("embedded cluster: fork failed: ") + std::strerror(errno));
+  if (pid == 0) exec_child(argv.data(), log_path.c_str(), cwd_path.c_str(), user);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Last `n` non-empty lines of a log file, joined into one line.
+std::string log_tail(const fs::path& log, std::size_t n = 4) {
+  std::ifstream in(log);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    lines.push_back(line);
+    if (lines.size() > n) lines.pop_front();
+  }
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : " | ") + l;
+  return out.empty() ? "(no log output)" : out;
+}
+
+// pg_ctl hands -o to /bin/sh, so each word is single-quoted.
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string conninfo_value(const std::string& v) {
+  const bool plain = !v.empty() && v.find_first_of(" '\\\t\n") == std::string::npos;
+  if (plain) return v;
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+void validate_setting_names(const ClusterOptions& options) {
+  for (const auto& [key, value] : options.settings) {
+    const bool ok = !key.empty() && std::all_of(key.begin(), key.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '_' || c == '.';
+    });
+    if (!ok) throw InputError("database.settings", "invalid server setting name '" + key + "'");
+  }
+  if (options.dbname.empty()) throw InputError("database", "empty database name");
+}
+
+}  // namespace
+
+EmbeddedCluster::EmbeddedCluster(ClusterOptions options) : options_(std::move(options)) {}
+
+EmbeddedCluster::~EmbeddedCluster() { stop(); }
+
+std::unique_ptr<EmbeddedCluster> EmbeddedCluster::start(const ClusterOptions& options) {
+  validate_setting_names(options);
+  std::unique_ptr<EmbeddedCluster> cluster(new EmbeddedCluster(options));
+  cluster->bin_dir_ = find_bin_dir();
+  cluster->user_ = resolve_child_user();
+  cluster->base_ = make_base_dir(cluster->user_);
+  try {
+    cluster->init_data_dir();
+    cluster->start_server();
+    cluster->dsn_ = cluster->dsn_for(options.dbname);
+    cluster->create_database();
+  } catch (const InfraError&) {
+    cluster->discard();
+    throw;
+  } catch (const std::exception& e) {
+    cluster->discard();
+    throw InfraError(std::string("embedded cluster: ") + e.what());
+  }
+  return cluster;
+}
+
+std::string EmbeddedCluster::dsn_for(const std::string& dbname) const {
+  return "host=" + conninfo_value(base_.string()) + " port=" + std::to_string(kPort) +
+         " dbname=" + conninfo_value(dbname) + " user=" + kUser;
+}
+
+int EmbeddedCluster::run(const std::vector<std::string>& argv, const fs::path& log) const {
+  return run_child(argv, log, base_, user_);
+}
+
+void EmbeddedCluster::init_data_dir() {
+  const fs::path log = base_ / "initdb.log";
+  const int rc = run({(bin_dir_ / "initdb").string(), "-D", data_dir().string(), "-U", kUser,
+                      "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"},
+                     log);
+  if (rc != 0) {
+    throw InfraError("embedded cluster: initdb failed (exit " + std::to_string(rc) +
+                     "): " + log_tail(log));
+  }
+}
+
+void EmbeddedCluster::start_server() {
+  std::string opts = "-c 'listen_addresses=' -c " +
+                     shell_quote("unix_socket_directories=" + base_.string()) +
+                     " -c 'port=" + std::to_string(kPort) +
+                     "' -c 'max_connections=" + std::to_string(options_.max_connections) + "'";
+  for (const auto& [key, value] : options_.settings) {
+    opts += " -c " + shell_quote(key + "=" + value);
+  }
+  const fs::path server_log = base_ / "server.log";
+  const int rc = run({(bin_dir_ / "pg_ctl").string(), "-D", data_dir().string(), "-w", "-t", "60",
+                      "-l", server_log.string(), "-o", opts, "start"},
+                     base_ / "pg_ctl.log");
+  if (rc != 0) {
+    const fs::path log = fs::exists(server_log) ? server_log : base_ / "pg_ctl.log";
+    throw InfraError("embedded cluster: PostgreSQL failed to start (pg_ctl exit " +
+                     std::to_string(rc) + "): " + log_tail(log));
+  }
+}
+
+void EmbeddedCluster::create_database() {
+  if (options_.dbname == "postgres") return;
+  Connection conn = Connection::open(dsn_for("postgres"));
+  conn.exec("CREATE DATABASE " + quote_ident(options_.dbname));
+}
+
+void EmbeddedCluster::shutdown_server() noexcept {
+  if (!fs::exists(data_dir() / "postmaster.pid")) return;
+  try {
+    const std::string pg_ctl = (bin_dir_ / "pg_ctl").string();
+    const fs::path log = base_ / "pg_ctl.log";
+    if (run({pg_ctl, "-D", data_dir().string(), "-w", "-t", "60", "-m", "fast", "stop"}, log) !=
+        0) {
+      run({pg_ctl, "-D", data_dir().string(), "-w", "-t", "30", "-m", "immediate", "stop"}, log);
+    }
+  } catch (...) {
+    // Best effort: stop() must not throw; the directory is removed regardless.
+  }
+}
+
+void EmbeddedCluster::discard() noexcept {
+  stopped_ = true;
+  shutdown_server();
+  std::error_code ec;
+  fs::remove_all(base_, ec);
+}
+
+void EmbeddedCluster::stop() noexcept {
+  if (stopped_) return;
+  stopped_ = true;
+  if (options_.keep) return;
+  discard();
+}
+
+}  // namespace lg::db

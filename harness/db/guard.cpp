@@ -1,0 +1,79 @@
+#include "harness/db/guard.hpp"
+
+#include <cctype>
+#include <stdexcept>
+
+#include "harness/core/errors.hpp"
+
+#ifndef LOADGATE_VERSION
+#define LOADGATE_VERSION "unknown"
+#endif
+
+namespace lg::db {
+namespace {
+
+void rollback_quietly(Connection& conn) noexcept {
+  try {
+    conn.exec("ROLLBACK");
+  } catch (...) {
+    // The original error is the one worth reporting.
+  }
+}
+
+}  // namespace
+
+bool is_marked(Connection& conn) {
+  return conn.scalar("SELECT to_regclass('loadgate_meta.marker') IS NOT NULL") == "t";
+}
+
+void ensure_marked(Connection& conn, bool allow_mark, const std::string& redacted_dsn) {
+  if (is_marked(conn)) return;
+  if (!allow_mark) {
+    throw InputError("database", redact_dsn(redacted_dsn) +
+                                     " is not a loadgate benchmark database (no "
+                                     "loadgate_meta.marker); pass --mark-db to let loadgate "
+                                     "create its schemas loadgate_a/b/c/meta there");
+  }
+  conn.exec("BEGIN");
+  try {
+    conn.exec(
+        "CREATE SCHEMA IF NOT EXISTS loadgate_meta;"
+        "CREATE TABLE IF NOT EXISTS loadgate_meta.marker("
+        "  created_at timestamptz NOT NULL DEFAULT now(), loadgate_version text)");
+    conn.query(
+        "INSERT INTO loadgate_meta.marker(loadgate_version) SELECT $1 "
+        "WHERE NOT EXISTS (SELECT 1 FROM loadgate_meta.marker)",
+        {std::string(LOADGATE_VERSION)});
+    conn.exec("COMMIT");
+  } catch (...) {
+    rollback_quietly(conn);
+    throw;
+  }
+}
+
+std::string option_schema(char option) {
+  const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(option)));
+  if (lower != 'a' && lower != 'b' && lower != 'c') {
+    throw std::invalid_argument(std::string("schema option must be A, B or C, not '") + option +
+                                "'");
+  }
+  return std::string("loadgate_") + lower;
+}
+
+void drop_option_schema(Connection& conn, char option) {
+  const std::string schema = option_schema(option);
+  if (!is_marked(conn)) {
+    throw InputError("database", "refusing to drop schema " + schema +
+                                     ": the database carries no loadgate_meta.marker");
+  }
+  // CASCADE lists every dropped object as a NOTICE; keep the user's terminal quiet.
+  conn.exec("BEGIN; SET LOCAL client_min_messages = warning");
+  try {
+    conn.exec("DROP SCHEMA IF EXISTS " + quote_ident(schema) + " CASCADE; COMMIT");
+  } catch (...) {
+    rollback_quietly(conn);
+    throw;
+  }
+}
+
+}  // namespace lg::db

@@ -1,0 +1,142 @@
+#include "harness/exec/ramping_vus.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+namespace lg::exec {
+namespace {
+
+constexpr Nanos kControlTick = 5 * kNanosPerMilli;
+constexpr int kStopped = -1;
+
+// Shared between the conductor and its VU threads for one run.
+struct Control {
+  std::atomic<int> active{0};
+  std::atomic<bool> recording{false};
+  std::atomic<int> in_flight{0};
+};
+
+void vu_loop(Vu& vu, int index, Control& control) {
+  for (;;) {
+    const int active = control.active.load(std::memory_order_acquire);
+    if (active == kStopped) return;
+    if (index >= active) {
+      control.active.wait(active, std::memory_order_acquire);
+      continue;
+    }
+    control.in_flight.fetch_add(1, std::memory_order_relaxed);
+    vu.iterate(control.recording.load(std::memory_order_acquire));
+    control.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+void set_active(Control& control, int n) {
+  if (control.active.exchange(n, std::memory_order_acq_rel) != n) control.active.notify_all();
+}
+
+// Sleeps until `deadline` unless interrupted; returns false when interrupted.
+bool sleep_until_or_interrupt(Nanos deadline) {
+  while (mono_now() < deadline) {
+    if (interrupt_flag().load()) return false;
+    sleep_until_mono(std::min(deadline, mono_now() + 50 * kNanosPerMilli));
+  }
+  return !interrupt_flag().load();
+}
+
+}  // namespace
+
+int target_vus_at(const scenario::ExecutorSpec& spec, Nanos t) noexcept {
+  double from = spec.start_vus;
+  Nanos stage_start = 0;
+  for (const auto& stage : spec.stages) {
+    if (t < stage_start + stage.duration) {
+      const double frac = static_cast<double>(t - stage_start) / static_cast<double>(stage.duration);
+      const double x = from + (stage.target - from) * frac;
+      return static_cast<int>(stage.target >= from ? std::floor(x) : std::ceil(x));
+    }
+    from = stage.target;
+    stage_start += stage.duration;
+  }
+  return static_cast<int>(from);
+}
+
+std::size_t stage_at(const scenario::ExecutorSpec& spec, Nanos t) noexcept {
+  Nanos end = 0;
+  for (std::size_t i = 0; i < spec.stages.size(); ++i) {
+    end += spec.stages[i].duration;
+    if (t < end) return i;
+  }
+  return spec.stages.empty() ? 0 : spec.stages.size() - 1;
+}
+
+bool RampingVusExecutor::run(std::vector<std::unique_ptr<Vu>>& vus, metrics::Recorder& recorder,
+                             const RefreshTracker& refresh,
+                             const std::function<void()>& on_measured_start,
+                             const IntervalFn& on_interval) {
+  Control control;
+  std::vector<std::thread> threads;
+  threads.reserve(vus.size());
+  for (std::size_t i = 0; i < vus.size(); ++i) {
+    threads.emplace_back(vu_loop, std::ref(*vus[i]), static_cast<int>(i), std::ref(control));
+  }
+  bool completed = true;
+  if (spec_.warmup > 0) {
+    set_active(control, static_cast<int>(vus.size()));
+    completed = sleep_until_or_interrupt(mono_now() + spec_.warmup);
+    recorder.collect();  // drop anything a shard holds from warmup
+  }
+
+  const Nanos t0 = mono_now();
+  const Nanos total = spec_.total_duration();
+  Nanos interval_start = 0;
+  Nanos stage_end = spec_.stages.empty() ? 0 : spec_.stages[0].duration;
+  std::size_t stage = 0;
+  if (completed) {
+    control.recording.store(true);
+    set_active(control, target_vus_at(spec_, 0));
+    if (on_measured_start) on_measured_start();
+  }
+  auto emit = [&](Nanos boundary, std::size_t stage_of_interval) {
+    IntervalInfo info{stage_of_interval, interval_start, boundary,
+                      control.active.load() == kStopped ? 0 : control.active.load(),
+                      refresh.in_flight()};
+    on_interval(info, recorder.collect());
+    interval_start = boundary;
+  };
+  while (completed && stage < spec_.stages.size()) {
+    if (interrupt_flag().load()) {
+      completed = false;
+      break;
+    }
+    const Nanos next_second = (interval_start / kNanosPerSecond + 1) * kNanosPerSecond;
+    const Nanos boundary = std::min(next_second, stage_end);
+    sleep_until_mono(std::min(t0 + boundary, mono_now() + kControlTick));
+    const Nanos t = mono_now() - t0;
+    set_active(control, target_vus_at(spec_, std::min(t, total)));
+    if (t < boundary) continue;
+    emit(boundary, stage);
+    if (boundary == stage_end && ++stage < spec_.stages.size()) {
+      stage_end += spec_.stages[stage].duration;
+    }
+  }
+
+  // Two-step stop: no new iterations, then cancel what is still running at graceful_stop.
+  set_active(control, kStopped);
+  const Nanos deadline = mono_now() + spec_.graceful_stop;
+  while (control.in_flight.load() > 0 && mono_now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (control.in_flight.load() > 0) {
+    for (auto& vu : vus) vu->cancel();
+  }
+  for (auto& th : threads) th.join();
+  if (control.recording.load()) {
+    const Nanos end = std::max(interval_start, mono_now() - t0);
+    emit(end, std::min(stage, spec_.stages.empty() ? 0 : spec_.stages.size() - 1));
+  }
+  return completed;
+}
+
+}  // namespace lg::exec

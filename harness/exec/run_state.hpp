@@ -1,0 +1,28 @@
+#pragma once
+// State shared between the executor, its VUs and the background activities during one measured
+// run. Everything here is an atomic written by one side and read by the others.
+
+#include <atomic>
+#include <cstdint>
+
+namespace lg::exec {
+
+/// Refresh-in-flight tracking without locks: the refresher bumps `seq` when a refresh starts and
+/// again when it ends, so an odd value means "in flight" and a change means "overlapped one".
+struct RefreshTracker {
+  std::atomic<std::uint64_t> seq{0};
+  void begin() noexcept { seq.fetch_add(1, std::memory_order_acq_rel); }
+  void end() noexcept { seq.fetch_add(1, std::memory_order_acq_rel); }
+  std::uint64_t read() const noexcept { return seq.load(std::memory_order_acquire); }
+  bool in_flight() const noexcept { return (read() & 1) != 0; }
+  /// True when a sample that saw `before` at its start and `after` at its end overlapped a refresh.
+  static bool overlapped(std::uint64_t before, std::uint64_t after) noexcept {
+    return (before & 1) != 0 || before != after;
+  }
+};
+
+/// Process-wide interruption (SIGINT/SIGTERM): executors stop starting iterations and the run
+/// writes its results marked incomplete.
+std::atomic<bool>& interrupt_flag() noexcept;
+
+}  // namespace lg::exec

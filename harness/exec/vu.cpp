@@ -1,0 +1,37 @@
+#include "harness/exec/vu.hpp"
+
+#include <algorithm>
+
+namespace lg::exec {
+
+std::size_t MixPlan::pick(Rng& rng) const noexcept {
+  const auto total = items.back().cumulative_weight;
+  const auto r = static_cast<std::uint64_t>(rng.uniform(0, static_cast<std::int64_t>(total) - 1));
+  auto it = std::upper_bound(items.begin(), items.end(), r,
+                             [](std::uint64_t v, const MixItem& m) { return v < m.cumulative_weight; });
+  return static_cast<std::size_t>(it - items.begin());
+}
+
+Vu::Vu(std::unique_ptr<driver::PgDriver> driver, workload::ParamGenerator params, Rng mix_rng,
+       metrics::RecorderShard& shard, const MixPlan& mix, const RefreshTracker& refresh)
+    : driver_(std::move(driver)),
+      params_(std::move(params)),
+      mix_rng_(mix_rng),
+      shard_(shard),
+      mix_(mix),
+      refresh_(refresh) {}
+
+void Vu::iterate(bool record) noexcept {
+  const MixItem& item = mix_.items[mix_.pick(mix_rng_)];
+  params_.next_into(*item.query, values_);
+  const auto refresh_before = refresh_.read();
+  const Nanos start = mono_now();
+  const auto outcome = driver_->execute(item.statement, values_);
+  const Nanos end = mono_now();
+  if (!record) return;
+  const bool during_refresh = RefreshTracker::overlapped(refresh_before, refresh_.read());
+  shard_.record(during_refresh ? item.slot_refresh : item.slot, metrics::to_micros(end - start),
+                outcome.error != driver::ErrorClass::kNone);
+}
+
+}  // namespace lg::exec

@@ -1,0 +1,83 @@
+#include "harness/results/aggregate.hpp"
+
+namespace lg::results {
+namespace {
+
+double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+
+}  // namespace
+
+std::string stage_tag(const scenario::ExecutorSpec& spec, std::size_t stage) {
+  if (stage < spec.stages.size() && !spec.stages[stage].name.empty()) {
+    return spec.stages[stage].name;
+  }
+  return std::to_string(stage);
+}
+
+std::string failed_metric_for(const std::string& trend_metric) {
+  const std::string suffix = "_duration";
+  if (trend_metric.size() > suffix.size() &&
+      trend_metric.compare(trend_metric.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return trend_metric.substr(0, trend_metric.size() - suffix.size()) + "_failed";
+  }
+  return trend_metric + "_failed";
+}
+
+void RunAggregate::begin_option(char option, const std::vector<metrics::SlotSpec>& slots,
+                                const scenario::ExecutorSpec& spec) {
+  option_ = std::string(1, option);
+  spec_ = &spec;
+  slots_ = slots;
+  slots_by_option_[option_] = slots;
+  spec_by_option_[option_] = &spec;
+}
+
+void RunAggregate::add_interval(const exec::IntervalInfo& info,
+                                std::vector<metrics::SlotData>&& data) {
+  const std::string stage = stage_tag(*spec_, info.stage);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    auto& d = data[i];
+    out_of_range_ += d.out_of_range;
+    if (d.count == 0) continue;
+    const auto& slot = slots_[i];
+    TimeseriesRow row{option_, stage, static_cast<double>(info.start) / 1e9,
+                      static_cast<double>(info.end) / 1e9, slot.metric, slot.tags, d.count,
+                      d.errors};
+    if (slot.kind == metrics::MetricKind::kTrend) {
+      row.p50_ms = ms(d.hist.value_at_percentile(50));
+      row.p95_ms = ms(d.hist.value_at_percentile(95));
+      row.p99_ms = ms(d.hist.value_at_percentile(99));
+      row.max_ms = ms(d.hist.max());
+    }
+    row.vus = info.vus;
+    row.refresh_in_flight = info.refresh_in_flight;
+    rows_.push_back(std::move(row));
+    auto [it, inserted] = totals_.try_emplace(Key{option_, info.stage, i});
+    it->second.add(d);
+  }
+}
+
+std::vector<metrics::SeriesStats> RunAggregate::series() const {
+  std::vector<metrics::SeriesStats> out;
+  for (const auto& [key, d] : totals_) {
+    const auto& slot = slots_by_option_.at(key.option)[key.slot];
+    const auto& spec = *spec_by_option_.at(key.option);
+    Tags tags = slot.tags;
+    tags.emplace_back("option", key.option);
+    tags.emplace_back("stage", stage_tag(spec, key.stage));
+    tags = make_tags(std::move(tags));
+    const double seconds =
+        key.stage < spec.stages.size() ? static_cast<double>(spec.stages[key.stage].duration) / 1e9
+                                       : 0.0;
+    metrics::SeriesStats s{slot.metric, slot.kind, tags, std::nullopt, d.count, d.errors, seconds};
+    if (slot.kind == metrics::MetricKind::kTrend) {
+      s.hist = d.hist;
+      out.push_back(metrics::SeriesStats{failed_metric_for(slot.metric), metrics::MetricKind::kRate,
+                                         tags, std::nullopt, d.count, d.errors, seconds});
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace lg::results

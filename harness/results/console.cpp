@@ -1,0 +1,75 @@
+#include <cstdio>
+
+#include "harness/results/report.hpp"
+#include "harness/results/stats.hpp"
+
+namespace lg::results {
+namespace {
+
+std::string fmt(const char* f, auto... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, f, args...);
+  return buf;
+}
+
+std::string option_table(const RunReport& r, const OptionReport& o) {
+  const std::string opt(1, o.option);
+  std::string out = fmt("\noption %s%s\n", opt.c_str(), o.measured ? "" : "  (not measured)");
+  out += fmt("  %-22s %8s %9s %6s %9s %9s %9s %9s\n", "query", "count", "rate/s", "errors",
+             "p50 ms", "p95 ms", "p99 ms", "max ms");
+  auto line = [&](const std::string& label, const Tags& filter, const char* metric) {
+    if (auto m = merge_series(r.series, metric, filter)) {
+      const auto s = latency_stats(*m);
+      out += fmt("  %-22s %8lld %9.1f %6lld %9.3f %9.3f %9.3f %9.3f\n", label.c_str(),
+                 static_cast<long long>(s.count), s.throughput, static_cast<long long>(s.errors),
+                 s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms);
+    }
+  };
+  for (const auto& q : tag_values(r.series, "sql_duration", "query")) {
+    line(q, make_tags({{"option", opt}, {"query", q}, {"kind", "read"}}), "sql_duration");
+  }
+  line("(all reads)", make_tags({{"option", opt}, {"kind", "read"}}), "sql_duration");
+  line("(writes)", make_tags({{"option", opt}, {"kind", "write"}}), "sql_duration");
+  line("(during refresh)", make_tags({{"option", opt}, {"kind", "read"}, {"during_refresh", "true"}}),
+       "sql_duration");
+  if (!o.refreshes.empty()) {
+    int failed = 0;
+    for (const auto& ev : o.refreshes) failed += ev.ok ? 0 : 1;
+    out += fmt("  refreshes: %zu (%d failed)", o.refreshes.size(), failed);
+    if (auto m = merge_series(r.series, "mv_refresh_duration", make_tags({{"option", opt}}))) {
+      const auto s = latency_stats(*m);
+      out += fmt(", duration p50 %.1f ms, max %.1f ms", s.p50_ms, s.max_ms);
+    }
+    out += "\n";
+  }
+  if (o.buffer_hit_ratio) out += fmt("  buffer hit ratio: %.4f\n", *o.buffer_hit_ratio);
+  for (const auto& w : o.plan_warnings) out += "  warning: " + w + "\n";
+  return out;
+}
+
+std::string threshold_lines(const RunReport& r) {
+  if (r.thresholds.empty()) return "";
+  std::string out = "\nthresholds\n";
+  for (const auto& t : r.thresholds) {
+    const std::string observed =
+        t.observed ? fmt("%.3f", *t.observed) : std::string(t.detail.empty() ? "n/a" : t.detail);
+    out += fmt("  %s %s %s  (observed %s)\n", t.passed ? "\xE2\x9C\x93" : "\xE2\x9C\x97",
+               t.threshold.selector.c_str(), t.threshold.source.c_str(), observed.c_str());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_console(const RunReport& r) {
+  std::string out = fmt("run %s%s\n", r.run_id.c_str(),
+                        r.complete ? "" : ("  INCOMPLETE: " + r.incomplete_reason).c_str());
+  for (const auto& o : r.options) out += option_table(r, o);
+  out += threshold_lines(r);
+  out += fmt("\nverdict: %s   results: %s\n",
+             r.thresholds_passed() ? "all thresholds held" : "THRESHOLD CROSSED",
+             r.dir.string().c_str());
+  return out;
+}
+
+}  // namespace lg::results

@@ -1,0 +1,68 @@
+#pragma once
+// Everything one run produced, as the result sinks read it. Built by run/, read-only afterwards.
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/background/refresher.hpp"
+#include "harness/gate/threshold.hpp"
+#include "harness/metrics/series_stats.hpp"
+#include "harness/results/aggregate.hpp"
+#include "harness/scenario/model.hpp"
+
+namespace lg::results {
+
+/// What happened to one schema option during the run.
+struct OptionReport {
+  char option = 'A';
+  double build_seconds = 0;       ///< dataset load + indexes + ANALYZE
+  nlohmann::json sizes;           ///< relation -> bytes
+  std::optional<double> buffer_hit_ratio;  ///< measured part only; nullopt if no block was read
+  std::int64_t blks_hit = 0;
+  std::int64_t blks_read = 0;
+  std::vector<std::string> plan_warnings;
+  std::vector<background::RefreshEvent> refreshes;
+  std::int64_t writes = 0;
+  std::int64_t write_failures = 0;
+  bool measured = false;          ///< false when the run was cut short before this option
+};
+
+struct RunReport {
+  std::string run_id;             ///< "<UTC timestamp>-<scenario>"
+  std::filesystem::path dir;      ///< results/<run_id>
+  const scenario::Scenario* scenario = nullptr;
+  std::string started_at;         ///< ISO-8601 UTC
+  std::string finished_at;
+  bool complete = true;
+  std::string incomplete_reason;
+  std::string target;             ///< redacted DSN, or "embedded cluster"
+  nlohmann::json environment;
+  std::vector<OptionReport> options;
+  std::vector<metrics::SeriesStats> series;
+  std::vector<TimeseriesRow> timeseries;
+  std::int64_t out_of_range = 0;
+  std::vector<gate::ThresholdResult> thresholds;
+
+  /// True when every threshold passed (vacuously true without thresholds).
+  bool thresholds_passed() const;
+};
+
+/// summary.json: resolved scenario, environment, per option × query × stage statistics,
+/// refreshes, sizes, plan warnings and threshold verdicts. Throws InfraError on I/O failure.
+void write_summary_json(const RunReport& report, const std::filesystem::path& file);
+/// timeseries.csv: one row per interval (≤ 1 s) and series. Throws InfraError on I/O failure.
+void write_timeseries_csv(const RunReport& report, const std::filesystem::path& file);
+/// The console table: per option × query count, throughput, errors, p50/p95/p99/max (ms), the
+/// refreshes and the threshold verdicts (k6 style ✓/✗).
+std::string format_console(const RunReport& report);
+
+/// Writes summary.json, timeseries.csv, summary.txt and scenario.toml into report.dir.
+void write_all(const RunReport& report);
+
+/// Current UTC time as "2026-11-21T23:59:59Z" (iso) or "20261121T235959Z" (compact).
+std::string utc_now(bool compact);
+
+}  // namespace lg::results

@@ -1,0 +1,142 @@
+#include <fstream>
+
+#include "harness/core/errors.hpp"
+#include "harness/core/duration.hpp"
+#include "harness/results/report.hpp"
+#include "harness/results/stats.hpp"
+
+namespace lg::results {
+namespace {
+
+using nlohmann::json;
+
+json scenario_json(const scenario::Scenario& s) {
+  json stages = json::array();
+  for (std::size_t i = 0; i < s.executor.stages.size(); ++i) {
+    const auto& st = s.executor.stages[i];
+    stages.push_back({{"duration", format_duration(st.duration)},
+                      {"target", st.target},
+                      {"tag", stage_tag(s.executor, i)}});
+  }
+  json mix = json::object();
+  for (const auto& m : s.mix) mix[m.query] = m.weight;
+  json options = json::array();
+  for (char o : s.database.options) options.push_back(std::string(1, o));
+  json thresholds = json::object();
+  for (const auto& t : s.thresholds) thresholds[t.selector].push_back(t.source);
+  return {{"name", s.name},
+          {"description", s.description},
+          {"file", s.file.string()},
+          {"dataset", {{"products", s.dataset.products}, {"seed", s.dataset.seed}}},
+          {"database", {{"options", options}}},
+          {"workload", {{"mix", mix}}},
+          {"executor",
+           {{"type", s.executor.type},
+            {"warmup", format_duration(s.executor.warmup)},
+            {"start_vus", s.executor.start_vus},
+            {"stages", stages}}},
+          {"refresher",
+           s.refresher.enabled ? json{{"interval", format_duration(s.refresher.interval)}}
+                               : json(nullptr)},
+          {"writer", s.writer.enabled ? json{{"rate", s.writer.rate}} : json(nullptr)},
+          {"thresholds", thresholds}};
+}
+
+json query_json(const RunReport& r, const std::string& option, const std::string& query) {
+  const auto& all = r.series;
+  Tags base = make_tags({{"option", option}, {"query", query}, {"kind", "read"}});
+  json out;
+  if (auto m = merge_series(all, "sql_duration", base)) out["all"] = to_json(latency_stats(*m));
+  json stages = json::object();
+  for (const auto& stage : tag_values(all, "sql_duration", "stage")) {
+    Tags f = base;
+    f.emplace_back("stage", stage);
+    if (auto m = merge_series(all, "sql_duration", make_tags(f))) {
+      stages[stage] = to_json(latency_stats(*m));
+    }
+  }
+  out["stages"] = stages;
+  for (const char* phase : {"true", "false"}) {
+    Tags f = base;
+    f.emplace_back("during_refresh", phase);
+    if (auto m = merge_series(all, "sql_duration", make_tags(f))) {
+      out[std::string("during_refresh_") + phase] = to_json(latency_stats(*m));
+    }
+  }
+  return out;
+}
+
+json option_json(const RunReport& r, const OptionReport& o) {
+  const std::string opt(1, o.option);
+  json queries = json::object();
+  for (const auto& q : tag_values(r.series, "sql_duration", "query")) {
+    Tags f = make_tags({{"option", opt}, {"query", q}});
+    if (merge_series(r.series, "sql_duration", f)) queries[q] = query_json(r, opt, q);
+  }
+  json refreshes = json::array();
+  for (const auto& ev : o.refreshes) {
+    refreshes.push_back({{"start_s", static_cast<double>(ev.start) / 1e9},
+                         {"duration_ms", static_cast<double>(ev.duration) / 1e6},
+                         {"ok", ev.ok},
+                         {"error", ev.error}});
+  }
+  json out = {{"measured", o.measured},
+              {"build_seconds", o.build_seconds},
+              {"sizes", o.sizes},
+              {"buffer_hit_ratio", o.buffer_hit_ratio ? json(*o.buffer_hit_ratio) : json(nullptr)},
+              {"blks_hit", o.blks_hit},
+              {"blks_read", o.blks_read},
+              {"plan_warnings", o.plan_warnings},
+              {"queries", queries},
+              {"writes", {{"count", o.writes}, {"failures", o.write_failures}}},
+              {"refreshes", refreshes}};
+  Tags wf = make_tags({{"option", opt}, {"kind", "write"}});
+  if (auto m = merge_series(r.series, "sql_duration", wf)) {
+    out["writes"]["latency"] = to_json(latency_stats(*m));
+  }
+  if (auto m = merge_series(r.series, "mv_refresh_duration", make_tags({{"option", opt}}))) {
+    out["refresh_duration"] = to_json(latency_stats(*m));
+  }
+  return out;
+}
+
+json thresholds_json(const RunReport& r) {
+  json out = json::array();
+  for (const auto& t : r.thresholds) {
+    out.push_back({{"metric", t.threshold.selector},
+                   {"expression", t.threshold.source},
+                   {"observed", t.observed ? json(*t.observed) : json(nullptr)},
+                   {"samples", t.samples},
+                   {"passed", t.passed},
+                   {"detail", t.detail},
+                   {"location", t.threshold.at.file + ":" + std::to_string(t.threshold.at.line)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_summary_json(const RunReport& r, const std::filesystem::path& file) {
+  json options = json::object();
+  for (const auto& o : r.options) options[std::string(1, o.option)] = option_json(r, o);
+  json doc = {
+      {"run",
+       {{"id", r.run_id},
+        {"started_at", r.started_at},
+        {"finished_at", r.finished_at},
+        {"complete", r.complete},
+        {"incomplete_reason", r.incomplete_reason},
+        {"target", r.target},
+        {"histogram_out_of_range", r.out_of_range}}},
+      {"scenario", r.scenario ? scenario_json(*r.scenario) : json(nullptr)},
+      {"environment", r.environment},
+      {"options", options},
+      {"thresholds", thresholds_json(r)},
+      {"verdict", r.thresholds_passed() ? "pass" : "fail"},
+  };
+  std::ofstream out(file);
+  out << doc.dump(2) << '\n';
+  if (!out) throw InfraError("cannot write " + file.string());
+}
+
+}  // namespace lg::results

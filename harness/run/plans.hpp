@@ -1,0 +1,27 @@
+#pragma once
+// Captures each query's plan once per option (EXPLAIN (FORMAT JSON) with real parameters) into
+// results/<run>/plans/<option>/<query>.json, and warns when a plan scans a large table
+// sequentially, so an unfair comparison is visible.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "datagen/product_gen.hpp"
+#include "harness/db/connection.hpp"
+#include "harness/workload/catalog.hpp"
+
+namespace lg::run {
+
+/// Relations with at least this many rows (pg_class.reltuples) count as large.
+constexpr double kLargeRelationRows = 5'000;
+
+/// Writes one plan per query in `queries` for `option`; returns warnings such as
+/// "option B query category_page: Seq Scan on loadgate_b.custom_posts (10000 rows)".
+/// A query that fails to EXPLAIN yields a warning, not an exception.
+std::vector<std::string> capture_plans(db::Connection& conn, const workload::Catalog& catalog,
+                                       char option, const std::vector<std::string>& queries,
+                                       const datagen::ProductGenerator& gen, std::uint64_t seed,
+                                       const std::filesystem::path& out_dir);
+
+}  // namespace lg::run

@@ -1,0 +1,206 @@
+#include "harness/run/run.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "datagen/schema.hpp"
+#include "harness/background/refresher.hpp"
+#include "harness/background/writer.hpp"
+#include "harness/db/environment.hpp"
+#include "harness/exec/ramping_vus.hpp"
+#include "harness/results/report.hpp"
+#include "harness/run/dataset.hpp"
+#include "harness/run/plans.hpp"
+#include "harness/scenario/model.hpp"
+
+namespace lg::run {
+namespace {
+
+constexpr std::uint64_t kWriterStream = 1'000'000;
+
+// Slot layout of one option's recorder: two per mix entry (outside/during refresh), then the
+// writer, then the refresher.
+struct Layout {
+  std::vector<metrics::SlotSpec> slots;
+  metrics::SlotId writer = 0;
+  metrics::SlotId refresh = 0;
+};
+
+Layout make_layout(const scenario::Scenario& s) {
+  Layout l;
+  for (const auto& m : s.mix) {
+    for (const char* phase : {"false", "true"}) {
+      l.slots.push_back({"sql_duration", metrics::MetricKind::kTrend,
+                         make_tags({{"query", m.query}, {"kind", "read"}, {"during_refresh", phase}})});
+    }
+  }
+  l.writer = static_cast<metrics::SlotId>(l.slots.size());
+  l.slots.push_back({"sql_duration", metrics::MetricKind::kTrend,
+                     make_tags({{"query", "update_price_stock"}, {"kind", "write"}})});
+  l.refresh = static_cast<metrics::SlotId>(l.slots.size());
+  l.slots.push_back({"mv_refresh_duration", metrics::MetricKind::kTrend, {}});
+  return l;
+}
+
+exec::MixPlan make_mix(const scenario::Scenario& s, const workload::Catalog& catalog, char option,
+                       std::vector<driver::Statement>& statements) {
+  exec::MixPlan plan;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < s.mix.size(); ++i) {
+    const auto& q = catalog.query(option, s.mix[i].query);
+    statements.push_back({q.name, q.sql});
+    cumulative += static_cast<std::uint64_t>(s.mix[i].weight);
+    plan.items.push_back({&q, i, cumulative, static_cast<metrics::SlotId>(2 * i),
+                          static_cast<metrics::SlotId>(2 * i + 1)});
+  }
+  return plan;
+}
+
+struct OptionRun {
+  const scenario::Scenario& s;
+  const workload::Catalog& catalog;
+  const datagen::ProductGenerator& gen;
+  const Target& target;
+  db::Connection& admin;
+  results::RunAggregate& agg;
+  const std::filesystem::path& dir;
+};
+
+// Measures one option; returns false when interrupted.
+bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
+  const Layout layout = make_layout(r.s);
+  const int max_vus = std::max(1, r.s.executor.max_vus());
+  metrics::Recorder recorder(layout.slots, static_cast<std::size_t>(max_vus) + 2);
+  std::vector<driver::Statement> statements;
+  const exec::MixPlan mix = make_mix(r.s, r.catalog, option, statements);
+  std::vector<std::string> names;
+  for (const auto& m : r.s.mix) names.push_back(m.query);
+  out.plan_warnings =
+      capture_plans(r.admin, r.catalog, option, names, r.gen, r.s.dataset.seed, r.dir / "plans");
+
+  exec::RefreshTracker tracker;
+  std::vector<std::unique_ptr<exec::Vu>> vus;
+  for (int v = 0; v < max_vus; ++v) {
+    // Same streams on every option: VU v draws the same queries and parameters on A, B and C.
+    vus.push_back(std::make_unique<exec::Vu>(
+        std::make_unique<driver::PgDriver>(r.target.conninfo, statements),
+        workload::ParamGenerator(r.gen, r.s.dataset.seed, static_cast<std::uint64_t>(v)),
+        Rng::stream(r.s.dataset.seed, "mix", static_cast<std::uint64_t>(v)),
+        recorder.shard(static_cast<std::size_t>(v)), mix, tracker));
+  }
+  std::unique_ptr<background::Refresher> refresher;
+  if (option == 'C' && r.s.refresher.enabled) {
+    refresher = std::make_unique<background::Refresher>(
+        r.target.conninfo, r.s.refresher.interval, recorder.shard(max_vus), layout.refresh, tracker);
+  }
+  std::unique_ptr<background::Writer> writer;
+  if (r.s.writer.enabled) {
+    writer = std::make_unique<background::Writer>(
+        r.target.conninfo, r.catalog.write_sql(option), r.s.writer.rate,
+        workload::ParamGenerator(r.gen, r.s.dataset.seed, kWriterStream),
+        recorder.shard(max_vus + 1), layout.writer);
+  }
+
+  db::BufferStats before;
+  auto on_start = [&] {
+    before = db::buffer_stats(r.admin);
+    const Nanos t0 = mono_now();
+    if (refresher) refresher->start(t0);
+    if (writer) writer->start(t0);
+  };
+  auto on_interval = [&](const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data) {
+    r.agg.add_interval(info, std::move(data));
+  };
+  r.agg.begin_option(option, layout.slots, r.s.executor);
+  std::fprintf(stderr, "measuring option %c: %d VUs max, %s\n", option, max_vus,
+               r.s.executor.type.c_str());
+  exec::RampingVusExecutor executor(r.s.executor);
+  const bool completed = executor.run(vus, recorder, tracker, on_start, on_interval);
+  if (refresher) refresher->stop();
+  if (writer) writer->stop();
+  vus.clear();  // closing the VU connections makes their backends flush statistics
+  if (refresher) out.refreshes = refresher->events();
+  if (writer) {
+    out.writes = writer->writes();
+    out.write_failures = writer->failures();
+  }
+  refresher.reset();
+  writer.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto after = db::buffer_stats(r.admin);
+  out.blks_hit = after.blks_hit - before.blks_hit;
+  out.blks_read = after.blks_read - before.blks_read;
+  out.buffer_hit_ratio = db::hit_ratio(before, after);
+  out.measured = true;
+  return completed;
+}
+
+}  // namespace
+
+std::filesystem::path default_sql_dir() {
+  if (const char* env = std::getenv("LOADGATE_SQL_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return std::filesystem::path(LOADGATE_SOURCE_DIR) / "sql";
+}
+
+int execute_run(const RunOptions& options) {
+  const auto catalog = workload::Catalog::load(options.sql_dir);
+  const auto s = scenario::load_scenario(options.scenario_file, catalog.common_names());
+
+  results::RunReport report;
+  report.scenario = &s;
+  report.started_at = results::utc_now(false);
+  report.run_id = results::utc_now(true) + "-" + s.name;
+  report.dir = options.results_dir / report.run_id;
+
+  TargetOptions topts = options.target;
+  if (topts.dsn.empty()) topts.dsn = s.database.dsn;
+  topts.max_connections = s.executor.max_vus() + 16;
+  Target target = open_target(topts);
+  report.target = target.display;
+  auto admin = db::Connection::open(target.conninfo);
+  report.environment = db::capture_environment(admin);
+  report.environment["target"] = target.display;
+
+  const datagen::ProductGenerator gen(s.dataset.seed, s.dataset.products);
+  const auto build_seconds = build_dataset(admin, s.database.options, gen, options.sql_dir);
+  results::RunAggregate agg;
+  const OptionRun ctx{s, catalog, gen, target, admin, agg, report.dir};
+  for (std::size_t i = 0; i < s.database.options.size(); ++i) {
+    results::OptionReport o;
+    o.option = s.database.options[i];
+    o.build_seconds = build_seconds[i];
+    o.sizes = datagen::relation_sizes(admin, o.option);
+    report.options.push_back(std::move(o));
+  }
+  std::string failure;
+  try {
+    for (auto& o : report.options) {
+      if (exec::interrupt_flag().load() || !measure_option(ctx, o.option, o)) {
+        report.complete = false;
+        report.incomplete_reason = "interrupted";
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    report.complete = false;
+    report.incomplete_reason = e.what();
+    failure = e.what();
+  }
+  report.series = agg.series();
+  report.timeseries = agg.timeseries();
+  report.out_of_range = agg.out_of_range();
+  report.thresholds = gate::evaluate(s.thresholds, report.series);
+  report.finished_at = results::utc_now(false);
+  results::write_all(report);
+  std::fputs(results::format_console(report).c_str(), stdout);
+  std::fflush(stdout);
+  announce_kept(target);
+  if (!failure.empty()) throw InfraError("run cut short: " + failure);
+  if (!report.complete) return 130;
+  return report.thresholds_passed() ? 0 : 99;
+}
+
+}  // namespace lg::run

@@ -1,0 +1,27 @@
+#pragma once
+// `loadgate run`: the one module that knows the others. Wires scenario -> target -> dataset ->
+// executor + background activities -> aggregate -> thresholds -> result files -> exit code.
+
+#include <filesystem>
+
+#include "harness/run/target.hpp"
+
+namespace lg::run {
+
+struct RunOptions {
+  std::filesystem::path scenario_file;
+  TargetOptions target;
+  std::filesystem::path results_dir = "results";
+  std::filesystem::path sql_dir;  ///< folder holding schema/, queries/, writes/
+};
+
+/// Executes one run and writes results/<UTC timestamp>-<scenario>/. Returns 0 when every
+/// threshold held and 99 when one was crossed (after all results are written). Throws
+/// InputError (exit 2) for bad input and InfraError/db::DbError (exit 3) for infrastructure
+/// failures; a run cut short by those or by SIGINT still writes its results, marked incomplete.
+int execute_run(const RunOptions& options);
+
+/// Default sql/ folder: $LOADGATE_SQL_DIR, else the source tree's sql/ (compile-time path).
+std::filesystem::path default_sql_dir();
+
+}  // namespace lg::run

@@ -1,0 +1,451 @@
+// Scenario file -> Scenario (DESIGN.md "Scenario format"). Every check throws one InputError
+// naming file:line:column and the dotted key path, so a user can jump straight to the mistake.
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <sstream>
+#include <tuple>
+#include <utility>
+
+#include "harness/core/duration.hpp"
+#include "harness/scenario/model.hpp"
+
+namespace lg::scenario {
+
+int ExecutorSpec::max_vus() const {
+  int peak = start_vus;
+  for (const auto& s : stages) peak = std::max(peak, s.target);
+  return peak;
+}
+
+Nanos ExecutorSpec::total_duration() const {
+  Nanos total = 0;
+  for (const auto& s : stages) total += s.duration;
+  return total;
+}
+
+namespace {
+
+using KeyList = std::initializer_list<std::string_view>;
+using Entry = std::pair<const toml::key*, const toml::node*>;
+
+constexpr std::int64_t kMinProducts = 1'000;
+constexpr std::int64_t kMaxProducts = 1'000'000;
+constexpr std::int64_t kMaxWeight = 1'000'000;
+constexpr std::int64_t kMaxVus = 100'000;
+constexpr std::string_view kDurationHint = "a duration string like \"30s\"";
+
+std::string type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::array:
+      return "array";
+    case toml::node_type::string:
+      return "string";
+    case toml::node_type::integer:
+      return "integer";
+    case toml::node_type::floating_point:
+      return "float";
+    case toml::node_type::boolean:
+      return "boolean";
+    case toml::node_type::date:
+      return "date";
+    case toml::node_type::time:
+      return "time";
+    case toml::node_type::date_time:
+      return "date-time";
+    default:
+      return "nothing";
+  }
+}
+
+// Keys that TOML accepts bare print bare; selectors like sql_duration{query:x} get quotes.
+std::string quote_key(std::string_view key) {
+  bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  return bare ? std::string(key) : "\"" + std::string(key) + "\"";
+}
+
+std::string join(const std::string& path, std::string_view key) {
+  return path.empty() ? quote_key(key) : path + "." + quote_key(key);
+}
+
+std::string indexed(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string list_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// "did you mean \"stages\"?" for a near miss, else the full list of accepted keys.
+std::string unknown_key_message(std::string_view key, KeyList allowed) {
+  std::string_view best;
+  size_t best_distance = 3;  // more than two edits away is a different word, not a typo
+  std::vector<std::string> names;
+  for (auto k : allowed) {
+    names.emplace_back(k);
+    size_t d = edit_distance(key, k);
+    if (d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  }
+  if (!best.empty()) return "unknown key; did you mean \"" + std::string(best) + "\"?";
+  return "unknown key; expected one of: " + list_names(names);
+}
+
+// toml::table is ordered by key; users think in file order (first error, mix and thresholds).
+std::vector<Entry> in_file_order(const toml::table& t) {
+  std::vector<Entry> out;
+  for (auto&& [k, v] : t) out.emplace_back(&k, &v);
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
+    const auto& x = a.first->source().begin;
+    const auto& y = b.first->source().begin;
+    return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+  });
+  return out;
+}
+
+/// Typed accessors that throw InputError at the node's position.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  SourceLoc loc(const toml::source_region& r) const {
+    return SourceLoc{file_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+  }
+
+  [[noreturn]] void fail(const toml::source_region& r, const std::string& field,
+                         const std::string& message) const {
+    throw InputError(loc(r), field, message);
+  }
+
+  [[noreturn]] void wrong_type(const toml::node& n, const std::string& field,
+                               std::string_view expected) const {
+    fail(n.source(), field, "expected " + std::string(expected) + ", got " + type_name(n.type()));
+  }
+
+  void check_keys(const toml::table& t, const std::string& path, KeyList allowed) const {
+    for (const auto& [key, node] : in_file_order(t)) {
+      auto name = key->str();
+      if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+      fail(key->source(), join(path, name), unknown_key_message(name, allowed));
+    }
+  }
+
+  const toml::table& table(const toml::node& n, const std::string& field) const {
+    if (!n.is_table()) wrong_type(n, field, "a table");
+    return *n.as_table();
+  }
+
+  const toml::node& required(const toml::table& t, std::string_view key,
+                             const std::string& path) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) fail(t.source(), join(path, key), "required key is missing");
+    return *n;
+  }
+
+  std::string string(const toml::node& n, const std::string& field) const {
+    if (!n.is_string()) wrong_type(n, field, "a string");
+    return n.as_string()->get();
+  }
+
+  std::int64_t integer(const toml::node& n, const std::string& field, std::int64_t lo,
+                       std::int64_t hi) const {
+    if (!n.is_integer()) wrong_type(n, field, "an integer");
+    std::int64_t v = n.as_integer()->get();
+    if (v < lo || v > hi) {
+      fail(n.source(), field,
+           "out of range: " + std::to_string(v) + " is not in [" + std::to_string(lo) + ", " +
+               std::to_string(hi) + "]");
+    }
+    return v;
+  }
+
+  double number(const toml::node& n, const std::string& field) const {
+    if (n.is_integer()) return static_cast<double>(n.as_integer()->get());
+    if (!n.is_floating_point()) wrong_type(n, field, "a number");
+    return n.as_floating_point()->get();
+  }
+
+  Nanos duration(const toml::node& n, const std::string& field, bool positive) const {
+    if (!n.is_string()) wrong_type(n, field, kDurationHint);
+    const std::string& text = n.as_string()->get();
+    if (!text.empty() && text[0] == '-') {
+      fail(n.source(), field, "duration must not be negative, got \"" + text + "\"");
+    }
+    auto ns = parse_duration(text);
+    if (!ns) {
+      fail(n.source(), field,
+           "malformed duration \"" + text +
+               "\": expected <number><unit>, unit one of ns, us, "
+               "ms, s, m, h (e.g. \"500ms\", \"30s\")");
+    }
+    if (positive && *ns <= 0) fail(n.source(), field, "duration must be > 0, got \"" + text + "\"");
+    return *ns;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+void read_dataset(const Reader& r, const toml::table& t, DatasetSpec& out) {
+  r.check_keys(t, "dataset", {"products", "seed"});
+  if (auto* n = t.get("products")) {
+    out.products = r.integer(*n, "dataset.products", kMinProducts, kMaxProducts);
+  }
+  if (auto* n = t.get("seed")) {
+    out.seed = static_cast<std::uint64_t>(
+        r.integer(*n, "dataset.seed", 0, std::numeric_limits<std::int64_t>::max()));
+  }
+}
+
+char option_letter(const Reader& r, const toml::node& n, const std::string& field) {
+  std::string s = r.string(n, field);
+  if (s != "A" && s != "B" && s != "C") {
+    r.fail(n.source(), field, "expected \"A\", \"B\" or \"C\", got \"" + s + "\"");
+  }
+  return s[0];
+}
+
+void read_database(const Reader& r, const toml::table& t, DatabaseSpec& out) {
+  r.check_keys(t, "database", {"options", "dsn"});
+  if (auto* n = t.get("dsn")) out.dsn = r.string(*n, "database.dsn");
+  const toml::node* n = t.get("options");
+  if (n == nullptr) return;
+  if (!n->is_array()) r.wrong_type(*n, "database.options", "an array like [\"A\", \"B\"]");
+  const auto& arr = *n->as_array();
+  if (arr.empty()) r.fail(n->source(), "database.options", "must name at least one option");
+  out.options.clear();
+  for (size_t i = 0; i < arr.size(); ++i) {
+    std::string field = indexed("database.options", i);
+    char c = option_letter(r, arr[i], field);
+    if (std::find(out.options.begin(), out.options.end(), c) != out.options.end()) {
+      r.fail(arr[i].source(), field, std::string("option \"") + c + "\" is listed twice");
+    }
+    out.options.push_back(c);
+  }
+}
+
+void read_mix(const Reader& r, const toml::table& t, const std::set<std::string>& known,
+              std::vector<MixEntry>& out) {
+  const std::string path = "workload.mix";
+  if (t.empty()) r.fail(t.source(), path, "needs at least one query = weight entry");
+  for (const auto& [key, node] : in_file_order(t)) {
+    std::string field = join(path, key->str());
+    if (known.count(std::string(key->str())) == 0) {
+      r.fail(key->source(), field,
+             "unknown query \"" + std::string(key->str()) +
+                 "\"; known queries: " + list_names({known.begin(), known.end()}));
+    }
+    MixEntry e;
+    e.query = std::string(key->str());
+    e.weight = static_cast<int>(r.integer(*node, field, 1, kMaxWeight));
+    e.at = r.loc(key->source());
+    out.push_back(std::move(e));
+  }
+}
+
+void read_workload(const Reader& r, const toml::table& t, const std::set<std::string>& known,
+                   std::vector<MixEntry>& out) {
+  r.check_keys(t, "workload", {"mix"});
+  read_mix(r, r.table(r.required(t, "mix", "workload"), "workload.mix"), known, out);
+}
+
+Stage read_stage(const Reader& r, const toml::node& n, const std::string& path) {
+  const toml::table& t = r.table(n, path);
+  r.check_keys(t, path, {"duration", "target", "name"});
+  Stage s;
+  s.duration = r.duration(r.required(t, "duration", path), path + ".duration", true);
+  s.target =
+      static_cast<int>(r.integer(r.required(t, "target", path), path + ".target", 0, kMaxVus));
+  if (auto* name = t.get("name")) s.name = r.string(*name, path + ".name");
+  s.at = r.loc(n.source());
+  return s;
+}
+
+std::vector<Stage> read_stages(const Reader& r, const toml::node& n) {
+  const std::string path = "executor.stages";
+  if (!n.is_array()) r.wrong_type(n, path, "an array of { duration, target } tables");
+  const auto& arr = *n.as_array();
+  if (arr.empty()) r.fail(n.source(), path, "needs at least one stage");
+  std::vector<Stage> out;
+  for (size_t i = 0; i < arr.size(); ++i) out.push_back(read_stage(r, arr[i], indexed(path, i)));
+  return out;
+}
+
+void check_executor_type(const Reader& r, const toml::node& n) {
+  std::string type = r.string(n, "executor.type");
+  if (type == "ramping-vus") return;
+  if (type == "constant-arrival-rate" || type == "ramping-arrival-rate") {
+    r.fail(n.source(), "executor.type",
+           "\"" + type + "\" is not supported yet; use \"ramping-vus\"");
+  }
+  r.fail(n.source(), "executor.type",
+         "unknown executor \"" + type + "\"; expected \"ramping-vus\"");
+}
+
+void read_executor(const Reader& r, const toml::table& t, ExecutorSpec& out) {
+  // The type decides which keys are valid, so it is checked before the keys.
+  if (auto* n = t.get("type")) check_executor_type(r, *n);
+  r.check_keys(t, "executor",
+               {"type", "warmup", "start_vus", "stages", "graceful_ramp_down", "graceful_stop"});
+  if (auto* n = t.get("warmup")) out.warmup = r.duration(*n, "executor.warmup", false);
+  if (auto* n = t.get("start_vus")) {
+    out.start_vus = static_cast<int>(r.integer(*n, "executor.start_vus", 0, kMaxVus));
+  }
+  out.stages = read_stages(r, r.required(t, "stages", "executor"));
+  if (auto* n = t.get("graceful_ramp_down")) {
+    out.graceful_ramp_down = r.duration(*n, "executor.graceful_ramp_down", false);
+  }
+  if (auto* n = t.get("graceful_stop")) {
+    out.graceful_stop = r.duration(*n, "executor.graceful_stop", false);
+  }
+}
+
+void read_refresher(const Reader& r, const toml::table& t, RefresherSpec& out) {
+  r.check_keys(t, "refresher", {"interval"});
+  out.enabled = true;
+  if (auto* n = t.get("interval")) out.interval = r.duration(*n, "refresher.interval", true);
+}
+
+void read_writer(const Reader& r, const toml::table& t, WriterSpec& out) {
+  r.check_keys(t, "writer", {"rate"});
+  if (auto* n = t.get("rate")) {
+    out.rate = r.number(*n, "writer.rate");
+    if (!std::isfinite(out.rate) || out.rate < 0) {
+      r.fail(n->source(), "writer.rate", "must be a finite number >= 0 (writes per second)");
+    }
+  }
+  out.enabled = out.rate > 0;
+}
+
+// parse_threshold words its own error; re-issue it under our dotted field so every scenario
+// error names the key path the same way.
+gate::Threshold threshold_at(const Reader& r, std::string_view selector, const toml::node& n,
+                             const std::string& field) {
+  std::string expr = r.string(n, field);
+  SourceLoc at = r.loc(n.source());
+  try {
+    return gate::parse_threshold(selector, expr, at);
+  } catch (const InputError& e) {
+    std::string prefix = InputError(e.at(), e.field(), "").what();
+    std::string_view what = e.what();
+    if (what.substr(0, prefix.size()) == prefix) what.remove_prefix(prefix.size());
+    throw InputError(e.at().file.empty() ? at : e.at(), field, std::string(what));
+  }
+}
+
+void read_thresholds(const Reader& r, const toml::table& t, std::vector<gate::Threshold>& out) {
+  for (const auto& [key, node] : in_file_order(t)) {
+    std::string field = join("thresholds", key->str());
+    if (node->is_string()) {
+      out.push_back(threshold_at(r, key->str(), *node, field));
+      continue;
+    }
+    if (!node->is_array()) r.wrong_type(*node, field, "an array of expression strings");
+    const auto& arr = *node->as_array();
+    if (arr.empty()) r.fail(node->source(), field, "needs at least one expression");
+    for (size_t i = 0; i < arr.size(); ++i) {
+      out.push_back(threshold_at(r, key->str(), arr[i], indexed(field, i)));
+    }
+  }
+}
+
+// Calls `read` with the sub-table at `key` when the section is present.
+template <typename Fn>
+void section(const Reader& r, const toml::table& root, std::string_view key, Fn&& read) {
+  if (const toml::node* n = root.get(key)) read(r.table(*n, std::string(key)));
+}
+
+toml::table parse_toml(std::string_view text, const std::string& file) {
+  try {
+    return toml::parse(text, std::string_view(file));
+  } catch (const toml::parse_error& e) {
+    std::string message(e.description());
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    const auto& b = e.source().begin;
+    throw InputError(SourceLoc{file, static_cast<int>(b.line), static_cast<int>(b.column)}, "",
+                     "TOML syntax error: " + message);
+  }
+}
+
+void read_root(const Reader& r, const toml::table& root, const std::set<std::string>& known,
+               Scenario& s) {
+  r.check_keys(root, "",
+               {"name", "description", "dataset", "database", "workload", "executor", "refresher",
+                "writer", "thresholds"});
+  s.name = r.string(r.required(root, "name", ""), "name");
+  if (s.name.empty()) r.fail(root["name"].node()->source(), "name", "must not be empty");
+  if (auto* n = root.get("description")) s.description = r.string(*n, "description");
+  section(r, root, "dataset", [&](const toml::table& t) { read_dataset(r, t, s.dataset); });
+  section(r, root, "database", [&](const toml::table& t) { read_database(r, t, s.database); });
+  read_workload(r, r.table(r.required(root, "workload", ""), "workload"), known, s.mix);
+  read_executor(r, r.table(r.required(root, "executor", ""), "executor"), s.executor);
+  section(r, root, "refresher", [&](const toml::table& t) { read_refresher(r, t, s.refresher); });
+  section(r, root, "writer", [&](const toml::table& t) { read_writer(r, t, s.writer); });
+  section(r, root, "thresholds",
+          [&](const toml::table& t) { read_thresholds(r, t, s.thresholds); });
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& file,
+                        const std::set<std::string>& known_queries) {
+  Scenario s;
+  s.file = file;
+  s.source_text = std::string(text);
+  Reader reader(file.string());
+  toml::table root = parse_toml(text, reader.file());
+  read_root(reader, root, known_queries, s);
+  return s;
+}
+
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::set<std::string>& known_queries) {
+  std::error_code ec;
+  // ifstream opens a directory without complaint and reads nothing.
+  if (std::filesystem::is_directory(file, ec)) {
+    throw InfraError("cannot read scenario file " + file.string() + ": is a directory");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw InfraError("cannot read scenario file " + file.string() + ": " + std::strerror(errno));
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) throw InfraError("cannot read scenario file " + file.string());
+  return parse_scenario(bytes.str(), file, known_queries);
+}
+
+}  // namespace lg::scenario

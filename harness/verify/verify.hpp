@@ -1,0 +1,52 @@
+#pragma once
+// `loadgate verify` (issue 2, item 7): the same query with the same parameters must return the
+// same rows on every option, or a comparison between options measures nothing.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datagen/product_gen.hpp"
+#include "harness/db/connection.hpp"
+#include "harness/workload/catalog.hpp"
+
+namespace lg::verify {
+
+/// One option answering differently from the first option for one parameter set.
+struct Mismatch {
+  std::string query;
+  std::vector<std::optional<std::string>> params;
+  char option = 'A';   ///< the option that differs from the first one
+  std::string detail;  ///< e.g. "row 3: A (12, SKU-.., 9.99) vs B (12, SKU-.., 10.49)"
+};
+
+struct VerifyReport {
+  int queries = 0;      ///< queries compared
+  int param_sets = 0;   ///< parameter sets per query (K)
+  int comparisons = 0;  ///< (query, set, option) results compared with the first option
+  std::vector<Mismatch> mismatches;
+  /// Per query: parameter sets whose result on the first option had >= 1 row.
+  std::map<std::string, int> sets_with_rows;
+  /// Queries whose every parameter set returned no row: their agreement proves nothing.
+  std::vector<std::string> empty_queries;
+
+  bool ok() const { return mismatches.empty() && empty_queries.empty(); }
+};
+
+/// Runs every query common to `options` (A, B, C) with `param_sets` parameter sets drawn from
+/// ParamGenerator(data, seed, hash_name(query)) and compares each option's full result (column
+/// names, then rows as text, in order) with the first option's. C's view is refreshed first
+/// (non-concurrently) when C is among the options. A query whose generators differ between
+/// options is reported as a mismatch. Throws db::DbError when a query fails to run.
+VerifyReport verify_options(db::Connection& conn, const workload::Catalog& catalog,
+                            const datagen::ProductGenerator& data,
+                            const std::vector<char>& options, int param_sets = 50,
+                            std::uint64_t seed = 42);
+
+/// Human-readable summary: one line per query, then one line per mismatch (at most
+/// `max_mismatches`), then a verdict line.
+std::string format_report(const VerifyReport& report, std::size_t max_mismatches = 20);
+
+}  // namespace lg::verify

@@ -1,0 +1,203 @@
+#include "harness/workload/catalog.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "harness/core/errors.hpp"
+#include "harness/workload/params.hpp"
+
+namespace lg::workload {
+namespace {
+
+constexpr std::string_view kOptions = "ABC";
+constexpr std::string_view kHeader = "params:";
+constexpr int kWriteParams = 3;
+
+char upper(char option) {
+  return static_cast<char>(std::toupper(static_cast<unsigned char>(option)));
+}
+
+struct Placeholder {
+  int highest = 0;  ///< highest $n, 0 when none
+  int line = 0;     ///< line of the highest $n
+};
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(SourceLoc{file.string(), 0, 0}, "sql", "cannot read file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Skips comments, string literals and quoted identifiers, so "$1" inside them is not counted.
+Placeholder scan_placeholders(const std::string& sql) {
+  Placeholder found;
+  int line = 1;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i + 1 < sql.size() && sql[i + 1] != '\n') ++i;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      for (i += 2; i + 1 < sql.size() && !(sql[i] == '*' && sql[i + 1] == '/'); ++i) {
+        if (sql[i] == '\n') ++line;
+      }
+      ++i;
+    } else if (c == '\'' || c == '"') {
+      for (++i; i < sql.size() && sql[i] != c; ++i) {
+        if (sql[i] == '\n') ++line;
+      }
+    } else if (c == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      int n = 0;
+      while (i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+        n = n * 10 + (sql[++i] - '0');
+      }
+      if (n > found.highest) found = {n, line};
+    }
+  }
+  return found;
+}
+
+std::string known_generators() {
+  std::string out;
+  for (const auto& g : generator_names()) out += (out.empty() ? "" : ", ") + g;
+  return out;
+}
+
+// Parses the generator list after "-- params:" on line `line_no`, checking every name.
+std::vector<std::string> parse_generators(const std::string& line, std::size_t start,
+                                          const SourceLoc& at) {
+  std::vector<std::string> generators;
+  std::size_t i = start;
+  while (i < line.size()) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    const std::size_t begin = i;
+    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (begin == i) break;
+    std::string name = line.substr(begin, i - begin);
+    if (generator_arity(name) == 0) {
+      throw InputError(SourceLoc{at.file, at.line, static_cast<int>(begin) + 1}, "params",
+                       "unknown parameter generator '" + name + "' (known: " +
+                           known_generators() + ")");
+    }
+    generators.push_back(std::move(name));
+  }
+  return generators;
+}
+
+// Finds the `-- params:` line among the leading comment lines; returns its generators and line.
+std::vector<std::string> parse_header(const std::string& text, const std::string& file,
+                                      int& header_line) {
+  std::istringstream lines(text);
+  std::string line;
+  for (int no = 1; std::getline(lines, line); ++no) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    if (line.compare(first, 2, "--") != 0) break;
+    const auto body = line.find_first_not_of(" \t", first + 2);
+    if (body != std::string::npos && line.compare(body, kHeader.size(), kHeader) == 0) {
+      header_line = no;
+      return parse_generators(line, body + kHeader.size(), SourceLoc{file, no, 0});
+    }
+  }
+  throw InputError(SourceLoc{file, 1, 0}, "params",
+                   "missing '-- params: <generator> ...' header before the statement");
+}
+
+}  // namespace
+
+QuerySpec parse_query(const std::string& text, const std::filesystem::path& file, char option) {
+  QuerySpec q;
+  q.name = file.stem().string();
+  q.option = option;
+  q.sql = text;
+  q.file = file;
+  int header_line = 0;
+  q.generators = parse_header(text, file.string(), header_line);
+  for (const auto& g : q.generators) q.param_count += generator_arity(g);
+  const Placeholder used = scan_placeholders(text);
+  if (used.highest != q.param_count) {
+    const int line = used.highest > q.param_count ? used.line : header_line;
+    throw InputError(SourceLoc{file.string(), line, 0}, "params",
+                     "the '-- params:' header yields " + std::to_string(q.param_count) +
+                         " value(s) but the statement uses $" + std::to_string(used.highest));
+  }
+  return q;
+}
+
+Catalog Catalog::load(const std::filesystem::path& sql_dir) {
+  Catalog catalog;
+  for (char option : kOptions) {
+    const auto dir = sql_dir / "queries" / std::string(1, option);
+    if (std::filesystem::is_directory(dir)) {
+      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".sql") continue;
+        QuerySpec q = parse_query(read_file(entry.path()), entry.path(), option);
+        catalog.queries_.emplace(std::make_pair(option, q.name), std::move(q));
+      }
+    }
+    const auto write = sql_dir / "writes" / std::string(1, option) / "update_price_stock.sql";
+    if (std::filesystem::exists(write)) {
+      std::string sql = read_file(write);
+      const Placeholder used = scan_placeholders(sql);
+      if (used.highest != kWriteParams) {
+        throw InputError(SourceLoc{write.string(), used.line, 0}, "params",
+                         "the writer's statement must use $1 id, $2 price, $3 stock");
+      }
+      catalog.writes_.emplace(option, std::move(sql));
+    }
+  }
+  if (catalog.queries_.empty()) {
+    throw InputError(SourceLoc{(sql_dir / "queries").string(), 0, 0}, "queries",
+                     "no query files (<option>/<name>.sql) found");
+  }
+  return catalog;
+}
+
+const QuerySpec& Catalog::query(char option, const std::string& name) const {
+  option = upper(option);
+  auto it = queries_.find({option, name});
+  if (it == queries_.end()) {
+    throw InputError("query", "no query '" + name + "' for option " + std::string(1, option) +
+                                  " (expected sql/queries/" + std::string(1, option) + "/" +
+                                  name + ".sql)");
+  }
+  return it->second;
+}
+
+std::set<std::string> Catalog::common_names() const {
+  std::set<std::string> common;
+  for (const auto& [key, q] : queries_) {
+    if (key.first != 'A') continue;
+    if (queries_.count({'B', key.second}) && queries_.count({'C', key.second})) {
+      common.insert(key.second);
+    }
+  }
+  return common;
+}
+
+std::vector<std::string> Catalog::names(char option) const {
+  option = upper(option);
+  std::vector<std::string> out;
+  for (const auto& [key, q] : queries_) {
+    if (key.first == option) out.push_back(key.second);
+  }
+  return out;
+}
+
+std::string Catalog::write_sql(char option) const {
+  option = upper(option);
+  auto it = writes_.find(option);
+  if (it == writes_.end()) {
+    throw InputError("writer", "no writer statement for option " + std::string(1, option) +
+                                   " (expected sql/writes/" + std::string(1, option) +
+                                   "/update_price_stock.sql)");
+  }
+  return it->second;
+}
+
+}  // namespace lg::workload

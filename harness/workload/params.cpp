@@ -1,0 +1,142 @@
+#include "harness/workload/params.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+namespace lg::workload {
+namespace {
+
+struct GeneratorInfo {
+  std::string_view name;
+  int arity;
+};
+
+constexpr std::array<GeneratorInfo, 8> kGenerators = {{{"sku", 1},
+                                                       {"slug", 1},
+                                                       {"category", 1},
+                                                       {"brand", 1},
+                                                       {"price_range", 2},
+                                                       {"page_offset", 1},
+                                                       {"search_words", 1},
+                                                       {"stock_limit", 1}}};
+
+constexpr int kPageSize = 20;
+constexpr int kLastPage = 10;            // offsets 0..200
+constexpr double kMeanPage = 1.5;        // most readers stay on the first pages
+constexpr double kTwoWordShare = 0.4;    // share of two-word searches
+constexpr std::int64_t kMinStockLimit = 5;
+constexpr std::int64_t kMaxStockLimit = 20;
+
+std::string& slot_string(std::vector<std::optional<std::string>>& out, std::size_t slot) {
+  if (!out[slot]) out[slot].emplace();
+  return *out[slot];
+}
+
+void assign_int(std::string& s, std::int64_t v) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  s.assign(buf, res.ptr);
+}
+
+void assign_cents(std::string& s, std::int64_t cents) {
+  assign_int(s, cents / 100);
+  const auto rest = static_cast<int>(cents % 100);
+  s.push_back('.');
+  s.push_back(static_cast<char>('0' + rest / 10));
+  s.push_back(static_cast<char>('0' + rest % 10));
+}
+
+}  // namespace
+
+int generator_arity(std::string_view name) noexcept {
+  for (const auto& g : kGenerators) {
+    if (g.name == name) return g.arity;
+  }
+  return 0;
+}
+
+const std::vector<std::string>& generator_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& g : kGenerators) out.emplace_back(g.name);
+    return out;
+  }();
+  return names;
+}
+
+std::string format_cents(std::int64_t cents) {
+  std::string s;
+  assign_cents(s, cents);
+  return s;
+}
+
+ParamGenerator::ParamGenerator(const datagen::ProductGenerator& data, std::uint64_t seed,
+                               std::uint64_t stream)
+    : data_(&data), rng_(Rng::stream(seed, "params", stream)) {}
+
+std::vector<std::optional<std::string>> ParamGenerator::next(const QuerySpec& q) {
+  std::vector<std::optional<std::string>> out;
+  next_into(q, out);
+  return out;
+}
+
+void ParamGenerator::next_into(const QuerySpec& q, std::vector<std::optional<std::string>>& out) {
+  out.resize(static_cast<std::size_t>(q.param_count));
+  std::size_t slot = 0;
+  for (const auto& g : q.generators) fill(g, out, slot);
+}
+
+std::int64_t ParamGenerator::random_id() noexcept { return rng_.uniform(1, data_->count()); }
+
+void ParamGenerator::fill(std::string_view g, std::vector<std::optional<std::string>>& out,
+                          std::size_t& slot) {
+  std::string& s = slot_string(out, slot++);
+  if (g == "sku" || g == "slug") {
+    data_->make_into(random_id(), scratch_);
+    s.assign(g == "sku" ? scratch_.sku : scratch_.slug);
+  } else if (g == "category") {
+    assign_int(s, data_->draw_category(rng_));
+  } else if (g == "brand") {
+    s.assign(data_->brands()[static_cast<std::size_t>(data_->draw_brand(rng_))]);
+  } else if (g == "price_range") {
+    // A window starting at a price drawn like the data's, 10%..100% wide.
+    const std::int64_t low = datagen::ProductGenerator::draw_price_cents(rng_);
+    const double width = 1.1 + 0.9 * rng_.uniform01();
+    assign_cents(s, low);
+    assign_cents(slot_string(out, slot++), std::llround(static_cast<double>(low) * width));
+  } else if (g == "page_offset") {
+    const auto page = std::min<std::int64_t>(kLastPage, std::llround(std::floor(
+                                                            rng_.exponential(kMeanPage))));
+    assign_int(s, page * kPageSize);
+  } else if (g == "search_words") {
+    const auto& words = data_->search_words();
+    const auto last = static_cast<std::int64_t>(words.size()) - 1;
+    s.assign(words[static_cast<std::size_t>(rng_.uniform(0, last))]);
+    if (rng_.bernoulli(kTwoWordShare)) {
+      s.push_back(' ');
+      s.append(words[static_cast<std::size_t>(rng_.uniform(0, last))]);
+    }
+  } else if (g == "stock_limit") {
+    assign_int(s, rng_.uniform(kMinStockLimit, kMaxStockLimit));
+  } else {
+    throw std::invalid_argument("unknown parameter generator '" + std::string(g) + "'");
+  }
+}
+
+std::vector<std::optional<std::string>> ParamGenerator::next_write() {
+  std::vector<std::optional<std::string>> out;
+  next_write_into(out);
+  return out;
+}
+
+void ParamGenerator::next_write_into(std::vector<std::optional<std::string>>& out) {
+  out.resize(3);
+  assign_int(slot_string(out, 0), random_id());
+  assign_cents(slot_string(out, 1), datagen::ProductGenerator::draw_price_cents(rng_));
+  assign_int(slot_string(out, 2), datagen::ProductGenerator::draw_stock(rng_));
+}
+
+}  // namespace lg::workload

@@ -1,0 +1,7 @@
+-- params: brand page_offset
+-- One page of a brand listing, newest first.
+SELECT id, sku, name, brand, price, stock, created_at
+FROM loadgate_a.products
+WHERE status = 'publish' AND brand = $1
+ORDER BY created_at DESC, id DESC
+LIMIT 20 OFFSET $2;

@@ -1,0 +1,7 @@
+-- params: stock_limit
+-- Published products about to sell out (in stock, at most $1 left), lowest stock first.
+SELECT id, sku, name, stock, price
+FROM loadgate_c.mv_product_search
+WHERE status = 'publish' AND stock > 0 AND stock <= $1
+ORDER BY stock, id
+LIMIT 20;

@@ -1,0 +1,5 @@
+-- params: slug
+-- Product page by URL slug.
+SELECT id, sku, slug, name, description, category_id, brand, price, stock, status, created_at
+FROM loadgate_c.mv_product_search
+WHERE slug = $1;

@@ -1,0 +1,107 @@
+#include "tests/integration/pg_fixture.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+#include "harness/db/connection.hpp"
+
+#ifndef LOADGATE_BINARY
+#define LOADGATE_BINARY ""
+#endif
+
+namespace lg::test {
+namespace {
+
+std::unique_ptr<db::EmbeddedCluster>& fixture_cluster() {
+  static std::unique_ptr<db::EmbeddedCluster> cluster;
+  return cluster;
+}
+
+const std::string kNoDsn;
+
+[[noreturn]] void exec_loadgate(char* const* argv, int out_fd) {
+  ::dup2(out_fd, STDOUT_FILENO);
+  ::dup2(out_fd, STDERR_FILENO);
+  ::close(out_fd);
+  ::execv(argv[0], argv);
+  ::_exit(127);
+}
+
+std::string drain(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      return out;
+    }
+  }
+}
+
+}  // namespace
+
+void PgEnvironment::SetUp() {
+  db::ClusterOptions options;
+  options.max_connections = 64;
+  try {
+    fixture_cluster() = db::EmbeddedCluster::start(options);
+  } catch (const std::exception& e) {
+    GTEST_FAIL() << "fixture cluster did not start: " << e.what();
+  }
+}
+
+void PgEnvironment::TearDown() {
+  if (fixture_cluster()) fixture_cluster()->stop();
+  fixture_cluster().reset();
+}
+
+const std::string& dsn() { return fixture_cluster() ? fixture_cluster()->dsn() : kNoDsn; }
+
+const db::EmbeddedCluster& cluster() {
+  if (!fixture_cluster()) {
+    ADD_FAILURE() << "fixture cluster is not running";
+    std::abort();
+  }
+  return *fixture_cluster();
+}
+
+std::string fresh_database(const std::string& name) {
+  db::Connection admin = db::Connection::open(cluster().dsn_for("postgres"));
+  if (admin.scalar("SELECT 1 FROM pg_database WHERE datname = $1", {name})) {
+    admin.exec("DROP DATABASE " + db::quote_ident(name) + " WITH (FORCE)");
+  }
+  admin.exec("CREATE DATABASE " + db::quote_ident(name));
+  return cluster().dsn_for(name);
+}
+
+int run_loadgate(const std::vector<std::string>& args, std::string* output) {
+  const std::string binary = LOADGATE_BINARY;
+  if (binary.empty() || ::access(binary.c_str(), X_OK) != 0) return -1;
+  std::vector<std::string> all{binary};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid == 0) exec_loadgate(argv.data(), fds[1]);
+  ::close(fds[1]);
+  std::string captured = pid > 0 ? drain(fds[0]) : "";
+  ::close(fds[0]);
+  if (pid < 0) return -1;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (output != nullptr) *output = std::move(captured);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace lg::test

@@ -1,0 +1,288 @@
+// Scenario loader: a full file lands field by field; each kind of mistake gives one line naming
+// file:line, the key path and the problem; the shipped scenarios load.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/scenario/model.hpp"
+
+namespace lg::scenario {
+namespace {
+
+const std::set<std::string> kKnownQueries = {"sku_lookup",    "slug_lookup", "price_range_in_stock",
+                                             "category_page", "brand_page",  "full_text_search",
+                                             "listing_count", "low_stock"};
+
+constexpr const char* kFull = R"(name = "full"
+description = "every field"
+
+[dataset]
+products = 20_000
+seed = 7
+
+[database]
+options = ["C", "A"]
+dsn = "host=/tmp dbname=x"
+
+[workload.mix]
+sku_lookup = 30
+low_stock = 5
+
+[executor]
+type = "ramping-vus"
+warmup = "1.5s"
+start_vus = 2
+stages = [
+  { duration = "500ms", target = 4, name = "up" },
+  { duration = "2m", target = 12 },
+]
+graceful_ramp_down = "3s"
+graceful_stop = "250ms"
+
+[refresher]
+interval = "7s"
+
+[writer]
+rate = 2.5
+
+[thresholds]
+"sql_duration{query:sku_lookup}" = ["p(95)<20", "p(99)<40"]
+sql_failed = "rate<0.01"
+)";
+
+TEST(ScenarioLoad, FullScenarioLandsInEveryField) {
+  Scenario s = parse_scenario(kFull, "full.toml", kKnownQueries);
+  EXPECT_EQ(s.name, "full");
+  EXPECT_EQ(s.description, "every field");
+  EXPECT_EQ(s.file, "full.toml");
+  EXPECT_EQ(s.source_text, kFull);
+  EXPECT_EQ(s.dataset.products, 20'000);
+  EXPECT_EQ(s.dataset.seed, 7u);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'C', 'A'}));
+  EXPECT_EQ(s.database.dsn, "host=/tmp dbname=x");
+
+  ASSERT_EQ(s.mix.size(), 2u);  // file order, not key order
+  EXPECT_EQ(s.mix[0].query, "sku_lookup");
+  EXPECT_EQ(s.mix[0].weight, 30);
+  EXPECT_EQ(s.mix[0].at.line, 13);
+  EXPECT_EQ(s.mix[1].query, "low_stock");
+  EXPECT_EQ(s.mix[1].weight, 5);
+
+  const ExecutorSpec& e = s.executor;
+  EXPECT_EQ(e.type, "ramping-vus");
+  EXPECT_EQ(e.warmup, 1'500 * kNanosPerMilli);
+  EXPECT_EQ(e.start_vus, 2);
+  ASSERT_EQ(e.stages.size(), 2u);
+  EXPECT_EQ(e.stages[0].duration, 500 * kNanosPerMilli);
+  EXPECT_EQ(e.stages[0].target, 4);
+  EXPECT_EQ(e.stages[0].name, "up");
+  EXPECT_EQ(e.stages[0].at.line, 21);
+  EXPECT_EQ(e.stages[1].duration, 120 * kNanosPerSecond);
+  EXPECT_EQ(e.stages[1].target, 12);
+  EXPECT_EQ(e.stages[1].name, "");
+  EXPECT_EQ(e.graceful_ramp_down, 3 * kNanosPerSecond);
+  EXPECT_EQ(e.graceful_stop, 250 * kNanosPerMilli);
+  EXPECT_EQ(e.max_vus(), 12);
+  EXPECT_EQ(e.total_duration(), 120'500 * kNanosPerMilli);
+
+  EXPECT_TRUE(s.refresher.enabled);
+  EXPECT_EQ(s.refresher.interval, 7 * kNanosPerSecond);
+  EXPECT_TRUE(s.writer.enabled);
+  EXPECT_DOUBLE_EQ(s.writer.rate, 2.5);
+
+  ASSERT_EQ(s.thresholds.size(), 3u);
+  EXPECT_EQ(s.thresholds[0].selector, "sql_duration{query:sku_lookup}");
+  EXPECT_EQ(s.thresholds[0].source, "p(95)<20");
+  EXPECT_EQ(s.thresholds[0].at.file, "full.toml");
+  EXPECT_EQ(s.thresholds[0].at.line, 34);
+  EXPECT_EQ(s.thresholds[0].at.column, 37);
+  EXPECT_EQ(s.thresholds[1].source, "p(99)<40");
+  EXPECT_EQ(s.thresholds[2].selector, "sql_failed");
+  EXPECT_EQ(s.thresholds[2].source, "rate<0.01");
+  EXPECT_EQ(s.thresholds[2].at.line, 35);
+}
+
+TEST(ScenarioLoad, OptionalSectionsKeepDefaults) {
+  Scenario s = parse_scenario(R"(name = "min"
+[workload.mix]
+sku_lookup = 1
+[executor]
+stages = [{ duration = "1s", target = 3 }]
+)",
+                              "min.toml", kKnownQueries);
+  EXPECT_EQ(s.dataset.products, 10'000);
+  EXPECT_EQ(s.dataset.seed, 42u);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.executor.start_vus, 1);
+  EXPECT_EQ(s.executor.warmup, 0);
+  EXPECT_FALSE(s.refresher.enabled);
+  EXPECT_FALSE(s.writer.enabled);
+  EXPECT_TRUE(s.thresholds.empty());
+}
+
+TEST(ScenarioLoad, WriterRateZeroDisablesWriter) {
+  Scenario s = parse_scenario(R"(name = "w"
+[workload.mix]
+sku_lookup = 1
+[executor]
+stages = [{ duration = "1s", target = 1 }]
+[writer]
+rate = 0
+)",
+                              "w.toml", kKnownQueries);
+  EXPECT_FALSE(s.writer.enabled);
+}
+
+// A valid scenario whose lines `first`..`last` (1-based) are replaced by `text`: each bad case is
+// one edit away from something that loads, so the assertion pins the loader's reaction to that
+// edit.
+const char* const kBase[] = {
+    R"(name = "bad")",                        // 1
+    R"([dataset])",                           // 2
+    R"(products = 10_000)",                   // 3
+    R"(seed = 1)",                            // 4
+    R"([database])",                          // 5
+    R"(options = ["A", "B"])",                // 6
+    R"([workload.mix])",                      // 7
+    R"(sku_lookup = 3)",                      // 8
+    R"([executor])",                          // 9
+    R"(warmup = "1s")",                       // 10
+    R"(stages = [)",                          // 11
+    R"(  { duration = "5s", target = 2 },)",  // 12
+    R"(  { duration = "5s", target = 0 },)",  // 13
+    R"(])",                                   // 14
+    R"([refresher])",                         // 15
+    R"(interval = "10s")",                    // 16
+    R"([thresholds])",                        // 17
+    R"("sql_duration" = ["p(95)<50"])",       // 18
+};
+
+std::string base_with(int first, int last, const std::string& text) {
+  std::string out;
+  int n = 0;
+  for (const char* l : kBase) {
+    ++n;
+    if (n < first || n > last) out += std::string(l) + "\n";
+    if (n == first) out += text + "\n";
+  }
+  return out;
+}
+
+struct BadCase {
+  const char* label;
+  int line;             // line of kBase to replace
+  const char* text;     // replacement
+  int expect_line;      // line the error must name
+  const char* field;    // key path the error must name ("" for syntax errors)
+  const char* message;  // fragment of the message
+  int last = 0;         // last line replaced; 0: just `line`
+};
+
+const BadCase kBadCases[] = {
+    {"syntax_error", 8, "sku_lookup = = 3", 8, "", "TOML syntax error"},
+    {"unknown_top_level_key", 1, "name = \"bad\"\nnmae = 3", 2, "nmae", "unknown key"},
+    {"unknown_nested_key", 10, "stagez = 1", 10, "executor.stagez", "did you mean \"stages\""},
+    {"unknown_key_in_stage", 12, "  { duration = \"5s\", tagret = 2 },", 12,
+     "executor.stages[0].tagret", "unknown key"},
+    {"duration_wrong_type", 10, "warmup = 30", 10, "executor.warmup",
+     "expected a duration string like \"30s\", got integer"},
+    {"integer_wrong_type", 3, "products = \"10000\"", 3, "dataset.products",
+     "expected an integer, got string"},
+    {"unknown_query", 8, "sku_lookupp = 3", 8, "workload.mix.sku_lookupp",
+     "unknown query \"sku_lookupp\"; known queries: brand_page, category_page"},
+    {"empty_stages", 11, "stages = []", 11, "executor.stages", "at least one stage", 14},
+    {"negative_duration", 13, "  { duration = \"-5s\", target = 0 },", 13,
+     "executor.stages[1].duration", "must not be negative"},
+    {"malformed_duration", 13, "  { duration = \"5 parsecs\", target = 0 },", 13,
+     "executor.stages[1].duration", "malformed duration \"5 parsecs\""},
+    {"zero_duration_stage", 12, "  { duration = \"0s\", target = 2 },", 12,
+     "executor.stages[0].duration", "must be > 0"},
+    {"negative_target", 12, "  { duration = \"5s\", target = -1 },", 12,
+     "executor.stages[0].target", "out of range"},
+    {"zero_weight", 8, "sku_lookup = 0", 8, "workload.mix.sku_lookup", "out of range"},
+    {"bad_option_letter", 6, "options = [\"A\", \"D\"]", 6, "database.options[1]",
+     "expected \"A\", \"B\" or \"C\", got \"D\""},
+    {"duplicate_option", 6, "options = [\"A\", \"A\"]", 6, "database.options[1]", "twice"},
+    {"empty_options", 6, "options = []", 6, "database.options", "at least one option"},
+    {"products_too_small", 3, "products = 999", 3, "dataset.products", "out of range"},
+    {"products_too_large", 3, "products = 1_000_001", 3, "dataset.products", "out of range"},
+    {"negative_seed", 4, "seed = -1", 4, "dataset.seed", "out of range"},
+    {"zero_refresh_interval", 16, "interval = \"0s\"", 16, "refresher.interval", "> 0"},
+    {"section_not_a_table", 2, "dataset = 5", 2, "dataset", "expected a table, got integer", 4},
+    {"arrival_rate_not_yet", 10, "type = \"constant-arrival-rate\"", 10, "executor.type",
+     "not supported yet"},
+    {"unknown_executor", 10, "type = \"ramping-vu\"", 10, "executor.type", "unknown executor"},
+    {"malformed_threshold", 18, "\"sql_duration\" = [\"p(95)<50\",\n  \"p95 fifty\"]", 19,
+     "thresholds.sql_duration[1]", "p95 fifty"},
+    {"threshold_wrong_type", 18, "\"sql_duration\" = [50]", 18, "thresholds.sql_duration[0]",
+     "expected a string, got integer"},
+    {"missing_name", 1, "", 1, "name", "required key is missing"},
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.label; }
+
+class ScenarioBadInput : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ScenarioBadInput, OneLineErrorNamesFileLineAndField) {
+  const BadCase& c = GetParam();
+  std::string text = base_with(c.line, c.last == 0 ? c.line : c.last, c.text);
+  try {
+    parse_scenario(text, "bad.toml", kKnownQueries);
+    FAIL() << "accepted:\n" << text;
+  } catch (const InputError& e) {
+    std::string what = e.what();
+    SCOPED_TRACE(what);
+    EXPECT_EQ(what.find('\n'), std::string::npos);
+    EXPECT_EQ(what.rfind("bad.toml:" + std::to_string(c.expect_line) + ":", 0), 0u);
+    EXPECT_EQ(e.field(), c.field);
+    EXPECT_NE(what.find(c.message), std::string::npos);
+    if (*c.field != '\0') {
+      EXPECT_NE(what.find(std::string(": ") + c.field + ": "), std::string::npos);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ScenarioBadInput, ::testing::ValuesIn(kBadCases),
+                         [](const auto& info) { return std::string(info.param.label); });
+
+TEST(ScenarioLoad, UnreadablePathIsInfraError) {
+  EXPECT_THROW(load_scenario("/nonexistent/loadgate/none.toml", kKnownQueries), InfraError);
+  EXPECT_THROW(load_scenario(LOADGATE_SOURCE_DIR "/scenarios", kKnownQueries), InfraError);
+}
+
+std::filesystem::path repo_scenario(const char* name) {
+  return std::filesystem::path(LOADGATE_SOURCE_DIR) / "scenarios" / name;
+}
+
+TEST(ShippedScenarios, SmokeLoads) {
+  Scenario s = load_scenario(repo_scenario("smoke.toml"), kKnownQueries);
+  EXPECT_EQ(s.name, "smoke");
+  EXPECT_EQ(s.dataset.products, 10'000);
+  EXPECT_EQ(s.dataset.seed, 42u);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.mix.size(), kKnownQueries.size());
+  ASSERT_EQ(s.executor.stages.size(), 4u);
+  EXPECT_EQ(s.executor.stages[2].name, "steady");
+  EXPECT_EQ(s.executor.max_vus(), 16);
+  EXPECT_EQ(s.executor.total_duration(), 30 * kNanosPerSecond);
+  EXPECT_TRUE(s.refresher.enabled);
+  EXPECT_TRUE(s.writer.enabled);
+  EXPECT_FALSE(s.thresholds.empty());
+  EXPECT_FALSE(s.source_text.empty());
+}
+
+TEST(ShippedScenarios, CompareOptionsLoads) {
+  Scenario s = load_scenario(repo_scenario("compare-options.toml"), kKnownQueries);
+  EXPECT_EQ(s.dataset.products, 100'000);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.mix.size(), kKnownQueries.size());
+  EXPECT_EQ(s.executor.max_vus(), 16);
+  EXPECT_TRUE(s.refresher.enabled);
+  EXPECT_TRUE(s.writer.enabled);
+  EXPECT_FALSE(s.thresholds.empty());
+}
+
+}  // namespace
+}  // namespace lg::scenario
