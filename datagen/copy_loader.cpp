@@ -55,10 +55,18 @@ void put_copy_text(char*& w, std::string_view s) noexcept {
   }
   for (char c : s) {
     switch (c) {
-      case '\\': put(w, "\\\\"); break;
-      case '\t': put(w, "\\t"); break;
-      case '\n': put(w, "\\n"); break;
-      case '\r': put(w, "\\r"); break;
+      case '\\':
+        put(w, "\\\\");
+        break;
+      case '\t':
+        put(w, "\\t");
+        break;
+      case '\n':
+        put(w, "\\n");
+        break;
+      case '\r':
+        put(w, "\\r");
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           // Octal escape \ooo keeps every other control byte intact.
@@ -238,9 +246,12 @@ void stream_rows(char option, const ProductGenerator& gen, std::int64_t first, s
 
 std::string_view copy_target(char option) {
   switch (upper(option)) {
-    case 'A': return kTargetA;
-    case 'B': return kTargetB;
-    default: return kTargetC;
+    case 'A':
+      return kTargetA;
+    case 'B':
+      return kTargetB;
+    default:
+      return kTargetC;
   }
 }
 

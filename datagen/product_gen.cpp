@@ -14,71 +14,71 @@ namespace {
 // Word lists: lowercase, no English stop words and no websearch operators ("or"), so every
 // word is a lexeme that full-text search can find.
 constexpr std::array<std::string_view, 50> kAdjectives = {
-    "rustic",    "modern",     "classic",   "vintage",   "compact",  "portable",  "premium",
-    "durable",   "elegant",    "sleek",     "ergonomic", "light",    "heavy",     "deluxe",
-    "organic",   "handmade",   "waterproof", "wireless", "smart",    "cozy",      "bold",
-    "minimalist", "sturdy",    "glossy",    "matte",     "foldable", "adjustable", "insulated",
-    "reusable",  "rugged",     "slim",      "vivid",     "quiet",    "rapid",     "gentle",
-    "royal",     "urban",      "nordic",    "tropical",  "arctic",   "golden",    "crimson",
-    "azure",     "emerald",    "ivory",     "charcoal",  "midnight", "sunny",     "breezy",
+    "rustic",     "modern",   "classic",    "vintage",   "compact",  "portable",   "premium",
+    "durable",    "elegant",  "sleek",      "ergonomic", "light",    "heavy",      "deluxe",
+    "organic",    "handmade", "waterproof", "wireless",  "smart",    "cozy",       "bold",
+    "minimalist", "sturdy",   "glossy",     "matte",     "foldable", "adjustable", "insulated",
+    "reusable",   "rugged",   "slim",       "vivid",     "quiet",    "rapid",      "gentle",
+    "royal",      "urban",    "nordic",     "tropical",  "arctic",   "golden",     "crimson",
+    "azure",      "emerald",  "ivory",      "charcoal",  "midnight", "sunny",      "breezy",
     "polished"};
 
 constexpr std::array<std::string_view, 30> kMaterials = {
-    "leather", "cotton",  "wool",    "linen",    "silk",     "bamboo",   "oak",     "walnut",
-    "maple",   "steel",   "aluminum", "copper",  "brass",    "ceramic",  "glass",   "marble",
-    "granite", "porcelain", "velvet", "denim",   "canvas",   "rubber",   "silicone", "titanium",
-    "carbon",  "cedar",   "birch",   "suede",    "cashmere", "concrete"};
+    "leather", "cotton",    "wool",     "linen",  "silk",     "bamboo",  "oak",      "walnut",
+    "maple",   "steel",     "aluminum", "copper", "brass",    "ceramic", "glass",    "marble",
+    "granite", "porcelain", "velvet",   "denim",  "canvas",   "rubber",  "silicone", "titanium",
+    "carbon",  "cedar",     "birch",    "suede",  "cashmere", "concrete"};
 
 constexpr std::array<std::string_view, 80> kNouns = {
-    "wallet",    "backpack",  "lamp",     "chair",     "table",     "mug",       "kettle",
-    "blender",   "jacket",    "sweater",  "scarf",     "boots",     "sneakers",  "watch",
-    "bracelet",  "necklace",  "ring",     "headphones", "speaker",  "keyboard",  "mouse",
-    "monitor",   "charger",   "blanket",  "pillow",    "rug",       "curtain",   "vase",
-    "planter",   "bottle",    "tumbler",  "skillet",   "knife",     "spatula",   "whisk",
-    "teapot",    "notebook",  "pen",      "pencil",    "desk",      "shelf",     "cabinet",
-    "mirror",    "clock",     "candle",   "frame",     "tent",      "hammock",   "lantern",
-    "bicycle",   "helmet",    "gloves",   "umbrella",  "suitcase",  "duffel",    "tote",
-    "belt",      "hat",       "sunglasses", "jersey",  "hoodie",    "shorts",    "sandals",
-    "slippers",  "apron",     "towel",    "bathrobe",  "toothbrush", "razor",    "comb",
-    "thermos",   "cooler",    "grill",    "drone",     "camera",    "tripod",    "tablet",
-    "router",    "printer",   "projector"};
+    "wallet",   "backpack", "lamp",       "chair",      "table",      "mug",      "kettle",
+    "blender",  "jacket",   "sweater",    "scarf",      "boots",      "sneakers", "watch",
+    "bracelet", "necklace", "ring",       "headphones", "speaker",    "keyboard", "mouse",
+    "monitor",  "charger",  "blanket",    "pillow",     "rug",        "curtain",  "vase",
+    "planter",  "bottle",   "tumbler",    "skillet",    "knife",      "spatula",  "whisk",
+    "teapot",   "notebook", "pen",        "pencil",     "desk",       "shelf",    "cabinet",
+    "mirror",   "clock",    "candle",     "frame",      "tent",       "hammock",  "lantern",
+    "bicycle",  "helmet",   "gloves",     "umbrella",   "suitcase",   "duffel",   "tote",
+    "belt",     "hat",      "sunglasses", "jersey",     "hoodie",     "shorts",   "sandals",
+    "slippers", "apron",    "towel",      "bathrobe",   "toothbrush", "razor",    "comb",
+    "thermos",  "cooler",   "grill",      "drone",      "camera",     "tripod",   "tablet",
+    "router",   "printer",  "projector"};
 
 constexpr std::array<std::string_view, 10> kSuffixes = {
     "set", "kit", "pack", "bundle", "pro", "mini", "max", "plus", "edition", "collection"};
 
 constexpr std::array<std::string_view, 166> kDescriptionWords = {
-    "crafted",    "designed",    "engineered", "everyday",   "travel",      "outdoor",
-    "indoor",     "kitchen",     "office",     "garden",     "comfort",     "durability",
-    "warranty",   "stylish",     "versatile",  "breathable", "washable",    "dishwasher",
-    "microwave",  "safe",        "finish",     "texture",    "pattern",     "color",
-    "palette",    "natural",     "sustainable", "recycled",  "eco",         "friendly",
-    "family",     "gift",        "holiday",    "birthday",   "wedding",     "anniversary",
-    "weekend",    "adventure",   "hiking",     "camping",    "running",     "cycling",
-    "yoga",       "fitness",     "training",   "commute",    "business",    "casual",
-    "formal",     "party",       "beach",      "mountain",   "winter",      "summer",
-    "spring",     "autumn",      "rain",       "snow",       "storage",     "organizer",
-    "pocket",     "zipper",      "strap",      "handle",     "lid",         "base",
-    "cushion",    "padding",     "lining",     "stitching",  "seams",       "edges",
-    "grip",       "balance",     "weight",     "capacity",   "battery",     "charging",
-    "bluetooth",  "usb",         "display",    "sensor",     "motor",       "blade",
-    "nozzle",     "filter",      "cord",       "cable",      "adapter",     "mount",
-    "bracket",    "hinge",       "latch",      "buckle",     "button",      "knob",
-    "dial",       "switch",      "timer",      "thermostat", "heating",     "cooling",
-    "airflow",    "noise",       "vibration",  "precision",  "accuracy",    "speed",
-    "power",      "efficiency",  "energy",     "saving",     "quality",     "tested",
-    "certified",  "approved",    "imported",   "local",      "artisan",     "studio",
-    "workshop",   "factory",     "heritage",   "tradition",  "innovation",  "technology",
-    "performance", "reliable",   "trusted",    "popular",    "bestseller",  "limited",
-    "exclusive",  "seasonal",    "timeless",   "iconic",     "signature",   "essential",
-    "practical",  "effortless",  "assembly",   "installation", "maintenance", "cleaning",
-    "scratch",    "resistant",   "stain",      "odor",       "moisture",    "wicking",
-    "stretch",    "fit",         "sizing",     "tailored",   "relaxed",     "soft",
-    "smooth",     "crisp",       "warm",       "cool",       "fresh",       "bright",
-    "vibrant",    "subtle",      "neutral",    "earthy"};
+    "crafted",     "designed",   "engineered",  "everyday",     "travel",      "outdoor",
+    "indoor",      "kitchen",    "office",      "garden",       "comfort",     "durability",
+    "warranty",    "stylish",    "versatile",   "breathable",   "washable",    "dishwasher",
+    "microwave",   "safe",       "finish",      "texture",      "pattern",     "color",
+    "palette",     "natural",    "sustainable", "recycled",     "eco",         "friendly",
+    "family",      "gift",       "holiday",     "birthday",     "wedding",     "anniversary",
+    "weekend",     "adventure",  "hiking",      "camping",      "running",     "cycling",
+    "yoga",        "fitness",    "training",    "commute",      "business",    "casual",
+    "formal",      "party",      "beach",       "mountain",     "winter",      "summer",
+    "spring",      "autumn",     "rain",        "snow",         "storage",     "organizer",
+    "pocket",      "zipper",     "strap",       "handle",       "lid",         "base",
+    "cushion",     "padding",    "lining",      "stitching",    "seams",       "edges",
+    "grip",        "balance",    "weight",      "capacity",     "battery",     "charging",
+    "bluetooth",   "usb",        "display",     "sensor",       "motor",       "blade",
+    "nozzle",      "filter",     "cord",        "cable",        "adapter",     "mount",
+    "bracket",     "hinge",      "latch",       "buckle",       "button",      "knob",
+    "dial",        "switch",     "timer",       "thermostat",   "heating",     "cooling",
+    "airflow",     "noise",      "vibration",   "precision",    "accuracy",    "speed",
+    "power",       "efficiency", "energy",      "saving",       "quality",     "tested",
+    "certified",   "approved",   "imported",    "local",        "artisan",     "studio",
+    "workshop",    "factory",    "heritage",    "tradition",    "innovation",  "technology",
+    "performance", "reliable",   "trusted",     "popular",      "bestseller",  "limited",
+    "exclusive",   "seasonal",   "timeless",    "iconic",       "signature",   "essential",
+    "practical",   "effortless", "assembly",    "installation", "maintenance", "cleaning",
+    "scratch",     "resistant",  "stain",       "odor",         "moisture",    "wicking",
+    "stretch",     "fit",        "sizing",      "tailored",     "relaxed",     "soft",
+    "smooth",      "crisp",      "warm",        "cool",         "fresh",       "bright",
+    "vibrant",     "subtle",     "neutral",     "earthy"};
 
 constexpr std::array<std::string_view, 24> kBrandSyllables = {
-    "nor", "vex", "al", "ta", "lu", "mi", "ko", "ra", "zen", "bel", "co", "ri",
-    "sa", "on", "dex", "ar", "vi", "lo", "ter", "ma", "qu", "is", "ex", "ny"};
+    "nor", "vex", "al",  "ta", "lu", "mi", "ko",  "ra", "zen", "bel", "co", "ri",
+    "sa",  "on",  "dex", "ar", "vi", "lo", "ter", "ma", "qu",  "is",  "ex", "ny"};
 
 constexpr double kZipfExponent = 0.8;
 constexpr double kPriceMu = 3.6888794541139363;  // ln(40): median price $40
@@ -212,6 +212,7 @@ void ProductGenerator::build_search_words() {
   words.insert(kAdjectives.begin(), kAdjectives.end());
   words.insert(kMaterials.begin(), kMaterials.end());
   words.insert(kNouns.begin(), kNouns.end());
+  words.insert(kSuffixes.begin(), kSuffixes.end());
   words.insert(kDescriptionWords.begin(), kDescriptionWords.end());
   for (auto w : words) search_words_.emplace_back(w);
 }

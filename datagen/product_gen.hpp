@@ -18,11 +18,11 @@ struct Product {
   std::string name;         ///< 2-4 capitalised words
   std::string description;  ///< 10-25 words ending in '.'
   std::string brand;
-  std::int32_t category_id = 0;   ///< 1..kCategories, Zipf-skewed
-  std::int64_t price_cents = 0;   ///< log-normal, 99..999999
-  std::int32_t stock = 0;         ///< 0 (~10%) or 1..500 skewed low
-  bool published = false;         ///< ~95% true ('publish'), else 'draft'
-  std::int64_t created_at = 0;    ///< unix seconds UTC, within two years before kEpoch
+  std::int32_t category_id = 0;  ///< 1..kCategories, Zipf-skewed
+  std::int64_t price_cents = 0;  ///< log-normal, 99..999999
+  std::int32_t stock = 0;        ///< 0 (~10%) or 1..500 skewed low
+  bool published = false;        ///< ~95% true ('publish'), else 'draft'
+  std::int64_t created_at = 0;   ///< unix seconds UTC, within two years before kEpoch
 };
 
 /// Deterministic product source: the same (seed, count) gives byte-identical products on every

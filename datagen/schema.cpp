@@ -82,7 +82,9 @@ nlohmann::json relation_sizes(db::Connection& conn, char option) {
   for (int r = 0; r < rows.rows(); ++r) {
     const std::string kind(rows.get(r, 1));
     nlohmann::json rel = {{"name", std::string(rows.get(r, 0))},
-                          {"kind", kind == "r" ? "table" : kind == "m" ? "view" : "index"},
+                          {"kind", kind == "r"   ? "table"
+                                   : kind == "m" ? "view"
+                                                 : "index"},
                           {"bytes", std::stoll(std::string(rows.get(r, 3)))},
                           {"total_bytes", std::stoll(std::string(rows.get(r, 4)))}};
     if (kind == "i") rel["table"] = std::string(rows.get(r, 2));

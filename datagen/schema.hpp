@@ -3,7 +3,6 @@
 // drop, tables, COPY, indexes (and option C's view), ANALYZE.
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "datagen/copy_loader.hpp"

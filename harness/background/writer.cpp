@@ -5,8 +5,7 @@
 namespace lg::background {
 
 Writer::Writer(const std::string& conninfo, const std::string& write_sql, double rate_per_s,
-               workload::ParamGenerator params, metrics::RecorderShard& shard,
-               metrics::SlotId slot)
+               workload::ParamGenerator params, metrics::RecorderShard& shard, metrics::SlotId slot)
     : driver_(conninfo, {{"update_price_stock", write_sql}}),
       period_(static_cast<Nanos>(std::llround(1e9 / rate_per_s))),
       params_(std::move(params)),

@@ -33,8 +33,9 @@ datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyO
   for (char option : o.options) {
     auto built = run::built_dataset(conn, option);
     if (!built) {
-      throw InputError("verify", std::string("option ") + option +
-                                     " has no dataset; run loadgate datagen first or pass --rebuild");
+      throw InputError("verify",
+                       std::string("option ") + option +
+                           " has no dataset; run loadgate datagen first or pass --rebuild");
     }
     if (first && (built->seed != first->seed || built->products != first->products)) {
       throw InputError("verify", "options were built from different datasets; pass --rebuild");
@@ -73,14 +74,17 @@ int execute_verify(const VerifyOptions& o) {
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
   const auto gen = dataset_for_verify(conn, o, target.embedded || o.rebuild);
-  const auto report = verify::verify_options(conn, catalog, gen, o.options, o.param_sets, gen.seed());
+  const auto report =
+      verify::verify_options(conn, catalog, gen, o.options, o.param_sets, gen.seed());
   for (const auto& m : report.mismatches) {
     std::printf("MISMATCH query %s option %c (%s): %s\n", m.query.c_str(), m.option,
                 params_text(m.params).c_str(), m.detail.c_str());
   }
-  std::printf("verify: %d queries x %d parameter sets, %d comparisons, %zu mismatches (%lld products, seed %llu)\n",
-              report.queries, o.param_sets, report.comparisons, report.mismatches.size(),
-              static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
+  std::printf(
+      "verify: %d queries x %d parameter sets, %d comparisons, %zu mismatches (%lld products, seed "
+      "%llu)\n",
+      report.queries, o.param_sets, report.comparisons, report.mismatches.size(),
+      static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
   run::announce_kept(target);
   return report.mismatches.empty() ? 0 : 1;
 }

@@ -29,7 +29,7 @@ void add_target_flags(po::options_description& d, TargetFlags& t) {
   d.add_options()("dsn", po::value(&t.dsn),
                   "libpq connection string or URI (default: PG* variables, else an embedded "
                   "ephemeral cluster)")("keep-db", po::bool_switch(&t.keep_db),
-                                       "keep the embedded cluster running and print its DSN")(
+                                        "keep the embedded cluster running and print its DSN")(
       "mark-db", po::bool_switch(&t.mark_db),
       "allow loadgate to mark an external database as a benchmark database and create its "
       "schemas loadgate_a/b/c/meta there")("sql-dir", po::value(&t.sql_dir),
@@ -77,8 +77,10 @@ Command parse_run(const std::vector<std::string>& args) {
   add_target_flags(d, t);
   po::positional_options_description pos;
   pos.add("scenario", 1);
-  if (parse_into(args, d, &pos)) return HelpRequest{help_of("usage: loadgate run <scenario.toml> [options]", d)};
-  if (scenario.empty()) throw InputError("run", "missing scenario file: loadgate run <scenario.toml>");
+  if (parse_into(args, d, &pos))
+    return HelpRequest{help_of("usage: loadgate run <scenario.toml> [options]", d)};
+  if (scenario.empty())
+    throw InputError("run", "missing scenario file: loadgate run <scenario.toml>");
   o.scenario_file = scenario;
   o.target = to_target(t);
   o.results_dir = results;
@@ -103,7 +105,8 @@ Command parse_datagen(const std::vector<std::string>& args) {
       "emit-copy", po::value(&emit), "print option A|B|C's COPY rows instead of loading")(
       "out", po::value(&out), "file for --emit-copy (default: stdout)");
   add_target_flags(d, t);
-  if (parse_into(args, d, nullptr)) return HelpRequest{help_of("usage: loadgate datagen [options]", d)};
+  if (parse_into(args, d, nullptr))
+    return HelpRequest{help_of("usage: loadgate datagen [options]", d)};
   check_products(o.products);
   o.options = parse_option_list(options, "--options");
   if (!emit.empty()) o.emit_copy = parse_option_list(emit, "--emit-copy").at(0);
@@ -125,7 +128,8 @@ Command parse_verify(const std::vector<std::string>& args) {
       "param-sets", po::value(&o.param_sets), "seeded parameter sets per query (default 50)")(
       "rebuild", po::bool_switch(&o.rebuild), "rebuild the dataset on an external database");
   add_target_flags(d, t);
-  if (parse_into(args, d, nullptr)) return HelpRequest{help_of("usage: loadgate verify [options]", d)};
+  if (parse_into(args, d, nullptr))
+    return HelpRequest{help_of("usage: loadgate verify [options]", d)};
   check_products(o.products);
   o.options = parse_option_list(options, "--options");
   if (o.options.size() < 2) throw InputError("--options", "verify needs at least two options");
@@ -162,7 +166,8 @@ Command parse(int argc, char** argv) {
   if (cmd == "datagen") return parse_datagen(rest);
   if (cmd == "verify") return parse_verify(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") return HelpRequest{kUsage};
-  throw InputError("command line", "unknown command \"" + cmd + "\"; expected run, datagen or verify");
+  throw InputError("command line",
+                   "unknown command \"" + cmd + "\"; expected run, datagen or verify");
 }
 
 }  // namespace lg::cli

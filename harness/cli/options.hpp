@@ -16,8 +16,8 @@ struct DatagenOptions {
   std::int64_t products = 10'000;
   std::uint64_t seed = 42;
   std::vector<char> options{'A', 'B', 'C'};
-  char emit_copy = 0;                 ///< 'A'|'B'|'C': write COPY text rows, touch no database
-  std::filesystem::path out;          ///< --out for --emit-copy; empty = stdout
+  char emit_copy = 0;         ///< 'A'|'B'|'C': write COPY text rows, touch no database
+  std::filesystem::path out;  ///< --out for --emit-copy; empty = stdout
   run::TargetOptions target;
   std::filesystem::path sql_dir;
 };
@@ -28,7 +28,7 @@ struct VerifyOptions {
   std::uint64_t seed = 42;
   std::vector<char> options{'A', 'B', 'C'};
   int param_sets = 50;
-  bool rebuild = false;               ///< rebuild the dataset even on an external database
+  bool rebuild = false;  ///< rebuild the dataset even on an external database
   run::TargetOptions target;
   std::filesystem::path sql_dir;
 };

@@ -9,10 +9,10 @@ namespace lg {
 /// Process exit codes (DESIGN.md "Exit codes"; 99 follows k6's threshold code).
 enum class ExitCode : int {
   kOk = 0,
-  kInput = 2,         ///< usage, scenario file, threshold expression, refused database
-  kInfra = 3,         ///< database or target unreachable, embedded cluster failed
-  kRegression = 4,    ///< compare --baseline found a regression
-  kThresholds = 99,   ///< ran, a threshold was crossed
+  kInput = 2,        ///< usage, scenario file, threshold expression, refused database
+  kInfra = 3,        ///< database or target unreachable, embedded cluster failed
+  kRegression = 4,   ///< compare --baseline found a regression
+  kThresholds = 99,  ///< ran, a threshold was crossed
 };
 
 /// Where a piece of user input came from. line/column are 1-based; 0 means unknown.

@@ -32,7 +32,8 @@ class Rng {
     for (auto& word : s_) word = splitmix64(sm);
   }
   /// Independent stream derived from (seed, purpose, index).
-  static Rng stream(std::uint64_t seed, std::string_view purpose, std::uint64_t index = 0) noexcept {
+  static Rng stream(std::uint64_t seed, std::string_view purpose,
+                    std::uint64_t index = 0) noexcept {
     std::uint64_t mix = seed ^ hash_name(purpose);
     std::uint64_t a = splitmix64(mix);
     std::uint64_t b = index * 0xd1342543de82ef95ULL + 1;

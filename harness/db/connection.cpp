@@ -26,7 +26,8 @@ Result check(PGresult* res, PGconn* conn, std::string_view context) {
 
 void silence_notices(PGconn* conn) {
   // NOTICEs such as "drop cascades to ..." are not the user's business on a benchmark run.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
 }
 
 DbError make_db_error(const PGresult* res, PGconn* conn, std::string_view context) {

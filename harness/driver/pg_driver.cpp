@@ -73,8 +73,9 @@ Outcome PgDriver::execute(std::size_t id, const Params& params) noexcept {
   }
   values_.clear();
   for (const auto& p : params) values_.push_back(p ? p->c_str() : nullptr);
-  PGresult* res = PQexecPrepared(conn_, statements_[id].name.c_str(), static_cast<int>(values_.size()),
-                                 values_.data(), nullptr, nullptr, 0);
+  PGresult* res =
+      PQexecPrepared(conn_, statements_[id].name.c_str(), static_cast<int>(values_.size()),
+                     values_.data(), nullptr, nullptr, 0);
   const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
     out.rows = static_cast<std::uint32_t>(PQntuples(res));

@@ -52,7 +52,8 @@ int target_vus_at(const scenario::ExecutorSpec& spec, Nanos t) noexcept {
   Nanos stage_start = 0;
   for (const auto& stage : spec.stages) {
     if (t < stage_start + stage.duration) {
-      const double frac = static_cast<double>(t - stage_start) / static_cast<double>(stage.duration);
+      const double frac =
+          static_cast<double>(t - stage_start) / static_cast<double>(stage.duration);
       const double x = from + (stage.target - from) * frac;
       return static_cast<int>(stage.target >= from ? std::floor(x) : std::ceil(x));
     }

@@ -16,10 +16,10 @@ namespace lg::exec {
 
 /// One collected interval of the measured run. Times are ns since the measured start.
 struct IntervalInfo {
-  std::size_t stage = 0;   ///< stage the interval belongs to
+  std::size_t stage = 0;  ///< stage the interval belongs to
   Nanos start = 0;
   Nanos end = 0;
-  int vus = 0;             ///< active VUs at the end of the interval
+  int vus = 0;  ///< active VUs at the end of the interval
   bool refresh_in_flight = false;
 };
 

@@ -7,8 +7,9 @@ namespace lg::exec {
 std::size_t MixPlan::pick(Rng& rng) const noexcept {
   const auto total = items.back().cumulative_weight;
   const auto r = static_cast<std::uint64_t>(rng.uniform(0, static_cast<std::int64_t>(total) - 1));
-  auto it = std::upper_bound(items.begin(), items.end(), r,
-                             [](std::uint64_t v, const MixItem& m) { return v < m.cumulative_weight; });
+  auto it = std::upper_bound(items.begin(), items.end(), r, [](std::uint64_t v, const MixItem& m) {
+    return v < m.cumulative_weight;
+  });
   return static_cast<std::size_t>(it - items.begin());
 }
 

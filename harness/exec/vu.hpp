@@ -18,10 +18,10 @@ namespace lg::exec {
 /// One entry of the mix as a VU executes it.
 struct MixItem {
   const workload::QuerySpec* query = nullptr;
-  std::size_t statement = 0;          ///< index into the driver's prepared statements
+  std::size_t statement = 0;  ///< index into the driver's prepared statements
   std::uint64_t cumulative_weight = 0;
-  metrics::SlotId slot = 0;           ///< sql_duration, during_refresh:false
-  metrics::SlotId slot_refresh = 0;   ///< sql_duration, during_refresh:true
+  metrics::SlotId slot = 0;          ///< sql_duration, during_refresh:false
+  metrics::SlotId slot_refresh = 0;  ///< sql_duration, during_refresh:true
 };
 
 /// The weighted mix shared read-only by every VU of one option.

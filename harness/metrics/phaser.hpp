@@ -13,7 +13,9 @@ namespace lg::metrics {
 class WriterReaderPhaser {
  public:
   /// Enter a writer critical section; pass the returned token to writer_exit. Wait-free.
-  std::int64_t writer_enter() noexcept { return start_epoch_.fetch_add(1, std::memory_order_acq_rel); }
+  std::int64_t writer_enter() noexcept {
+    return start_epoch_.fetch_add(1, std::memory_order_acq_rel);
+  }
   /// Leave the writer critical section entered with `token`. Wait-free.
   void writer_exit(std::int64_t token) noexcept {
     (token < 0 ? odd_end_epoch_ : even_end_epoch_).fetch_add(1, std::memory_order_acq_rel);

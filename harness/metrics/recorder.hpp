@@ -31,10 +31,11 @@ struct SlotSpec {
 
 /// Data recorded into one slot during one interval.
 struct SlotData {
-  Histogram hist;              ///< trend values, µs
-  std::int64_t count = 0;      ///< samples (trend) or sum (counter)
-  std::int64_t errors = 0;     ///< samples flagged as errors
-  std::int64_t out_of_range = 0;  ///< trend values the histogram could not hold (counted, not clamped)
+  Histogram hist;           ///< trend values, µs
+  std::int64_t count = 0;   ///< samples (trend) or sum (counter)
+  std::int64_t errors = 0;  ///< samples flagged as errors
+  std::int64_t out_of_range =
+      0;  ///< trend values the histogram could not hold (counted, not clamped)
   void reset() noexcept;
   void add(const SlotData& other);
 };
@@ -80,6 +81,8 @@ class Recorder {
 };
 
 /// ns -> µs, rounded to nearest (the unit every latency histogram stores).
-constexpr std::int64_t to_micros(Nanos ns) noexcept { return (ns + kNanosPerMicro / 2) / kNanosPerMicro; }
+constexpr std::int64_t to_micros(Nanos ns) noexcept {
+  return (ns + kNanosPerMicro / 2) / kNanosPerMicro;
+}
 
 }  // namespace lg::metrics

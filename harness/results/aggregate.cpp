@@ -40,8 +40,13 @@ void RunAggregate::add_interval(const exec::IntervalInfo& info,
     out_of_range_ += d.out_of_range;
     if (d.count == 0) continue;
     const auto& slot = slots_[i];
-    TimeseriesRow row{option_, stage, static_cast<double>(info.start) / 1e9,
-                      static_cast<double>(info.end) / 1e9, slot.metric, slot.tags, d.count,
+    TimeseriesRow row{option_,
+                      stage,
+                      static_cast<double>(info.start) / 1e9,
+                      static_cast<double>(info.end) / 1e9,
+                      slot.metric,
+                      slot.tags,
+                      d.count,
                       d.errors};
     if (slot.kind == metrics::MetricKind::kTrend) {
       row.p50_ms = ms(d.hist.value_at_percentile(50));
@@ -66,9 +71,9 @@ std::vector<metrics::SeriesStats> RunAggregate::series() const {
     tags.emplace_back("option", key.option);
     tags.emplace_back("stage", stage_tag(spec, key.stage));
     tags = make_tags(std::move(tags));
-    const double seconds =
-        key.stage < spec.stages.size() ? static_cast<double>(spec.stages[key.stage].duration) / 1e9
-                                       : 0.0;
+    const double seconds = key.stage < spec.stages.size()
+                               ? static_cast<double>(spec.stages[key.stage].duration) / 1e9
+                               : 0.0;
     metrics::SeriesStats s{slot.metric, slot.kind, tags, std::nullopt, d.count, d.errors, seconds};
     if (slot.kind == metrics::MetricKind::kTrend) {
       s.hist = d.hist;

@@ -20,7 +20,7 @@ struct TimeseriesRow {
   double t_start_s = 0;  ///< since this option's measured start
   double t_end_s = 0;
   std::string metric;
-  Tags tags;             ///< slot tags (query, kind, during_refresh)
+  Tags tags;  ///< slot tags (query, kind, during_refresh)
   std::int64_t count = 0;
   std::int64_t errors = 0;
   double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;

@@ -30,8 +30,8 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
   }
   line("(all reads)", make_tags({{"option", opt}, {"kind", "read"}}), "sql_duration");
   line("(writes)", make_tags({{"option", opt}, {"kind", "write"}}), "sql_duration");
-  line("(during refresh)", make_tags({{"option", opt}, {"kind", "read"}, {"during_refresh", "true"}}),
-       "sql_duration");
+  line("(during refresh)",
+       make_tags({{"option", opt}, {"kind", "read"}, {"during_refresh", "true"}}), "sql_duration");
   if (!o.refreshes.empty()) {
     int failed = 0;
     for (const auto& ev : o.refreshes) failed += ev.ok ? 0 : 1;

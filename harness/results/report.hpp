@@ -18,8 +18,8 @@ namespace lg::results {
 /// What happened to one schema option during the run.
 struct OptionReport {
   char option = 'A';
-  double build_seconds = 0;       ///< dataset load + indexes + ANALYZE
-  nlohmann::json sizes;           ///< relation -> bytes
+  double build_seconds = 0;                ///< dataset load + indexes + ANALYZE
+  nlohmann::json sizes;                    ///< relation -> bytes
   std::optional<double> buffer_hit_ratio;  ///< measured part only; nullopt if no block was read
   std::int64_t blks_hit = 0;
   std::int64_t blks_read = 0;
@@ -27,18 +27,18 @@ struct OptionReport {
   std::vector<background::RefreshEvent> refreshes;
   std::int64_t writes = 0;
   std::int64_t write_failures = 0;
-  bool measured = false;          ///< false when the run was cut short before this option
+  bool measured = false;  ///< false when the run was cut short before this option
 };
 
 struct RunReport {
-  std::string run_id;             ///< "<UTC timestamp>-<scenario>"
-  std::filesystem::path dir;      ///< results/<run_id>
+  std::string run_id;         ///< "<UTC timestamp>-<scenario>"
+  std::filesystem::path dir;  ///< results/<run_id>
   const scenario::Scenario* scenario = nullptr;
-  std::string started_at;         ///< ISO-8601 UTC
+  std::string started_at;  ///< ISO-8601 UTC
   std::string finished_at;
   bool complete = true;
   std::string incomplete_reason;
-  std::string target;             ///< redacted DSN, or "embedded cluster"
+  std::string target;  ///< redacted DSN, or "embedded cluster"
   nlohmann::json environment;
   std::vector<OptionReport> options;
   std::vector<metrics::SeriesStats> series;

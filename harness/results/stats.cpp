@@ -19,7 +19,8 @@ std::optional<metrics::SeriesStats> merge_series(const std::vector<metrics::Seri
   for (const auto& s : all) {
     if (s.metric != metric || !s.hist || !tags_match(s.tags, filter)) continue;
     if (!out) {
-      out = metrics::SeriesStats{metric, s.kind, filter, metrics::Histogram(s.hist->layout()), 0, 0, 0};
+      out = metrics::SeriesStats{metric, s.kind, filter, metrics::Histogram(s.hist->layout()),
+                                 0,      0,      0};
     }
     out->hist->add(*s.hist);
     out->count += s.count;

@@ -1,7 +1,7 @@
 #include <fstream>
 
-#include "harness/core/errors.hpp"
 #include "harness/core/duration.hpp"
+#include "harness/core/errors.hpp"
 #include "harness/results/report.hpp"
 #include "harness/results/stats.hpp"
 
@@ -24,22 +24,22 @@ json scenario_json(const scenario::Scenario& s) {
   for (char o : s.database.options) options.push_back(std::string(1, o));
   json thresholds = json::object();
   for (const auto& t : s.thresholds) thresholds[t.selector].push_back(t.source);
-  return {{"name", s.name},
-          {"description", s.description},
-          {"file", s.file.string()},
-          {"dataset", {{"products", s.dataset.products}, {"seed", s.dataset.seed}}},
-          {"database", {{"options", options}}},
-          {"workload", {{"mix", mix}}},
-          {"executor",
-           {{"type", s.executor.type},
-            {"warmup", format_duration(s.executor.warmup)},
-            {"start_vus", s.executor.start_vus},
-            {"stages", stages}}},
-          {"refresher",
-           s.refresher.enabled ? json{{"interval", format_duration(s.refresher.interval)}}
-                               : json(nullptr)},
-          {"writer", s.writer.enabled ? json{{"rate", s.writer.rate}} : json(nullptr)},
-          {"thresholds", thresholds}};
+  return {
+      {"name", s.name},
+      {"description", s.description},
+      {"file", s.file.string()},
+      {"dataset", {{"products", s.dataset.products}, {"seed", s.dataset.seed}}},
+      {"database", {{"options", options}}},
+      {"workload", {{"mix", mix}}},
+      {"executor",
+       {{"type", s.executor.type},
+        {"warmup", format_duration(s.executor.warmup)},
+        {"start_vus", s.executor.start_vus},
+        {"stages", stages}}},
+      {"refresher", s.refresher.enabled ? json{{"interval", format_duration(s.refresher.interval)}}
+                                        : json(nullptr)},
+      {"writer", s.writer.enabled ? json{{"rate", s.writer.rate}} : json(nullptr)},
+      {"thresholds", thresholds}};
 }
 
 json query_json(const RunReport& r, const std::string& option, const std::string& query) {

@@ -16,13 +16,13 @@ void write_timeseries_csv(const RunReport& r, const std::filesystem::path& file)
       out.get());
   for (const auto& row : r.timeseries) {
     const double span = row.t_end_s - row.t_start_s;
-    std::fprintf(out.get(), "%s,%s,%.3f,%.3f,%s,%s,%s,%s,%lld,%lld,%.2f,%.3f,%.3f,%.3f,%.3f,%d,%d\n",
-                 row.option.c_str(), row.stage.c_str(), row.t_start_s, row.t_end_s,
-                 row.metric.c_str(), tag_value(row.tags, "query").c_str(),
-                 tag_value(row.tags, "kind").c_str(), tag_value(row.tags, "during_refresh").c_str(),
-                 static_cast<long long>(row.count), static_cast<long long>(row.errors),
-                 span > 0 ? static_cast<double>(row.count) / span : 0.0, row.p50_ms, row.p95_ms,
-                 row.p99_ms, row.max_ms, row.vus, row.refresh_in_flight ? 1 : 0);
+    std::fprintf(
+        out.get(), "%s,%s,%.3f,%.3f,%s,%s,%s,%s,%lld,%lld,%.2f,%.3f,%.3f,%.3f,%.3f,%d,%d\n",
+        row.option.c_str(), row.stage.c_str(), row.t_start_s, row.t_end_s, row.metric.c_str(),
+        tag_value(row.tags, "query").c_str(), tag_value(row.tags, "kind").c_str(),
+        tag_value(row.tags, "during_refresh").c_str(), static_cast<long long>(row.count),
+        static_cast<long long>(row.errors), span > 0 ? static_cast<double>(row.count) / span : 0.0,
+        row.p50_ms, row.p95_ms, row.p99_ms, row.max_ms, row.vus, row.refresh_in_flight ? 1 : 0);
   }
   if (std::ferror(out.get())) throw InfraError("cannot write " + file.string());
 }

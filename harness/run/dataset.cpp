@@ -24,13 +24,13 @@ datagen::ProgressFn progress_line(char option) {
   return [option, tty, last_decile](std::int64_t done, std::int64_t total) {
     const std::int64_t decile = total > 0 ? done * 10 / total : 10;
     if (tty) {
-      std::fprintf(stderr, "\r  option %c: %lld / %lld rows", option,
-                   static_cast<long long>(done), static_cast<long long>(total));
+      std::fprintf(stderr, "\r  option %c: %lld / %lld rows", option, static_cast<long long>(done),
+                   static_cast<long long>(total));
       if (done == total) std::fputc('\n', stderr);
     } else if (decile != *last_decile) {
       *last_decile = decile;
-      std::fprintf(stderr, "  option %c: %lld / %lld rows\n", option,
-                   static_cast<long long>(done), static_cast<long long>(total));
+      std::fprintf(stderr, "  option %c: %lld / %lld rows\n", option, static_cast<long long>(done),
+                   static_cast<long long>(total));
     }
   };
 }

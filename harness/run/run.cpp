@@ -31,8 +31,9 @@ Layout make_layout(const scenario::Scenario& s) {
   Layout l;
   for (const auto& m : s.mix) {
     for (const char* phase : {"false", "true"}) {
-      l.slots.push_back({"sql_duration", metrics::MetricKind::kTrend,
-                         make_tags({{"query", m.query}, {"kind", "read"}, {"during_refresh", phase}})});
+      l.slots.push_back(
+          {"sql_duration", metrics::MetricKind::kTrend,
+           make_tags({{"query", m.query}, {"kind", "read"}, {"during_refresh", phase}})});
     }
   }
   l.writer = static_cast<metrics::SlotId>(l.slots.size());
@@ -91,8 +92,9 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   }
   std::unique_ptr<background::Refresher> refresher;
   if (option == 'C' && r.s.refresher.enabled) {
-    refresher = std::make_unique<background::Refresher>(
-        r.target.conninfo, r.s.refresher.interval, recorder.shard(max_vus), layout.refresh, tracker);
+    refresher =
+        std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher.interval,
+                                                recorder.shard(max_vus), layout.refresh, tracker);
   }
   std::unique_ptr<background::Writer> writer;
   if (r.s.writer.enabled) {

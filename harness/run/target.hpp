@@ -19,8 +19,8 @@ struct TargetOptions {
 
 /// An open target database. Destroying it stops the embedded cluster (unless keep_db).
 struct Target {
-  std::string conninfo;   ///< what every connection uses ("" = libpq reads PG* variables)
-  std::string display;    ///< redacted, for output
+  std::string conninfo;  ///< what every connection uses ("" = libpq reads PG* variables)
+  std::string display;   ///< redacted, for output
   bool embedded = false;
   std::unique_ptr<db::EmbeddedCluster> cluster;
 };

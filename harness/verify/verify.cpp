@@ -86,9 +86,12 @@ bool same_generators(const workload::Catalog& catalog, const std::string& name,
   for (char o : options) {
     const auto& q = catalog.query(o, name);
     if (q.generators != first.generators) {
-      report.mismatches.push_back(
-          {name, {}, o, "'-- params:' generators differ from option " +
-                            std::string(1, options.front()) + "'s (" + q.file.string() + ")"});
+      report.mismatches.push_back({name,
+                                   {},
+                                   o,
+                                   "'-- params:' generators differ from option " +
+                                       std::string(1, options.front()) + "'s (" + q.file.string() +
+                                       ")"});
       return false;
     }
   }
@@ -120,9 +123,8 @@ void verify_query(db::Connection& conn, const workload::Catalog& catalog,
 }  // namespace
 
 VerifyReport verify_options(db::Connection& conn, const workload::Catalog& catalog,
-                            const datagen::ProductGenerator& data,
-                            const std::vector<char>& options, int param_sets,
-                            std::uint64_t seed) {
+                            const datagen::ProductGenerator& data, const std::vector<char>& options,
+                            int param_sets, std::uint64_t seed) {
   VerifyReport report;
   report.param_sets = param_sets;
   if (options.empty()) return report;
@@ -149,8 +151,8 @@ std::string format_report(const VerifyReport& report, std::size_t max_mismatches
            join(m.params) + ": " + m.detail + "\n";
   }
   if (report.mismatches.size() > max_mismatches) {
-    out += "... " + std::to_string(report.mismatches.size() - max_mismatches) +
-           " more mismatches\n";
+    out +=
+        "... " + std::to_string(report.mismatches.size() - max_mismatches) + " more mismatches\n";
   }
   for (const auto& name : report.empty_queries) {
     out += "NO ROWS " + name + ": no parameter set returned a row; agreement proves nothing\n";

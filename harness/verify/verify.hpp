@@ -41,9 +41,8 @@ struct VerifyReport {
 /// (non-concurrently) when C is among the options. A query whose generators differ between
 /// options is reported as a mismatch. Throws db::DbError when a query fails to run.
 VerifyReport verify_options(db::Connection& conn, const workload::Catalog& catalog,
-                            const datagen::ProductGenerator& data,
-                            const std::vector<char>& options, int param_sets = 50,
-                            std::uint64_t seed = 42);
+                            const datagen::ProductGenerator& data, const std::vector<char>& options,
+                            int param_sets = 50, std::uint64_t seed = 42);
 
 /// Human-readable summary: one line per query, then one line per mismatch (at most
 /// `max_mismatches`), then a verdict line.

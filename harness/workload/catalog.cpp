@@ -51,7 +51,8 @@ Placeholder scan_placeholders(const std::string& sql) {
       for (++i; i < sql.size() && sql[i] != c; ++i) {
         if (sql[i] == '\n') ++line;
       }
-    } else if (c == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+    } else if (c == '$' && i + 1 < sql.size() &&
+               std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
       int n = 0;
       while (i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
         n = n * 10 + (sql[++i] - '0');
@@ -80,9 +81,9 @@ std::vector<std::string> parse_generators(const std::string& line, std::size_t s
     if (begin == i) break;
     std::string name = line.substr(begin, i - begin);
     if (generator_arity(name) == 0) {
-      throw InputError(SourceLoc{at.file, at.line, static_cast<int>(begin) + 1}, "params",
-                       "unknown parameter generator '" + name + "' (known: " +
-                           known_generators() + ")");
+      throw InputError(
+          SourceLoc{at.file, at.line, static_cast<int>(begin) + 1}, "params",
+          "unknown parameter generator '" + name + "' (known: " + known_generators() + ")");
     }
     generators.push_back(std::move(name));
   }
@@ -163,8 +164,8 @@ const QuerySpec& Catalog::query(char option, const std::string& name) const {
   auto it = queries_.find({option, name});
   if (it == queries_.end()) {
     throw InputError("query", "no query '" + name + "' for option " + std::string(1, option) +
-                                  " (expected sql/queries/" + std::string(1, option) + "/" +
-                                  name + ".sql)");
+                                  " (expected sql/queries/" + std::string(1, option) + "/" + name +
+                                  ".sql)");
   }
   return it->second;
 }

@@ -18,7 +18,7 @@ struct QuerySpec {
   std::string sql;                      ///< the whole file, header comment included
   std::vector<std::string> generators;  ///< from the `-- params:` header, in order
   std::filesystem::path file;
-  int param_count = 0;                  ///< sum of the generators' arities == highest $n
+  int param_count = 0;  ///< sum of the generators' arities == highest $n
 };
 
 /// Every query of every option, loaded once and immutable.

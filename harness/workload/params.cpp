@@ -24,9 +24,9 @@ constexpr std::array<GeneratorInfo, 8> kGenerators = {{{"sku", 1},
                                                        {"stock_limit", 1}}};
 
 constexpr int kPageSize = 20;
-constexpr int kLastPage = 10;            // offsets 0..200
-constexpr double kMeanPage = 1.5;        // most readers stay on the first pages
-constexpr double kTwoWordShare = 0.4;    // share of two-word searches
+constexpr int kLastPage = 10;          // offsets 0..200
+constexpr double kMeanPage = 1.5;      // most readers stay on the first pages
+constexpr double kTwoWordShare = 0.4;  // share of two-word searches
 constexpr std::int64_t kMinStockLimit = 5;
 constexpr std::int64_t kMaxStockLimit = 20;
 
@@ -108,8 +108,8 @@ void ParamGenerator::fill(std::string_view g, std::vector<std::optional<std::str
     assign_cents(s, low);
     assign_cents(slot_string(out, slot++), std::llround(static_cast<double>(low) * width));
   } else if (g == "page_offset") {
-    const auto page = std::min<std::int64_t>(kLastPage, std::llround(std::floor(
-                                                            rng_.exponential(kMeanPage))));
+    const auto page =
+        std::min<std::int64_t>(kLastPage, std::llround(std::floor(rng_.exponential(kMeanPage))));
     assign_int(s, page * kPageSize);
   } else if (g == "search_words") {
     const auto& words = data_->search_words();

@@ -44,13 +44,17 @@ std::string copy_unescape(const std::string& field) {
       continue;
     }
     const char c = field[++i];
-    if (c == 't') out += '\t';
-    else if (c == 'n') out += '\n';
-    else if (c == 'r') out += '\r';
+    if (c == 't')
+      out += '\t';
+    else if (c == 'n')
+      out += '\n';
+    else if (c == 'r')
+      out += '\r';
     else if (c >= '0' && c <= '7') {
       out += static_cast<char>((c - '0') * 64 + (field[i + 1] - '0') * 8 + (field[i + 2] - '0'));
       i += 2;
-    } else out += c;
+    } else
+      out += c;
   }
   return out;
 }
@@ -58,8 +62,10 @@ std::string copy_unescape(const std::string& field) {
 std::vector<std::string> split_tabs(const std::string& row) {
   std::vector<std::string> fields(1);
   for (char c : row) {
-    if (c == '\t') fields.emplace_back();
-    else if (c != '\n') fields.back() += c;
+    if (c == '\t')
+      fields.emplace_back();
+    else if (c != '\n')
+      fields.back() += c;
   }
   return fields;
 }

@@ -1,0 +1,247 @@
+// `loadgate run` end to end through the CLI binary, against real PostgreSQL: exit codes, the
+// results folder, the embedded cluster's lifecycle, Ctrl-C, and the safety guard.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "harness/db/connection.hpp"
+#include "tests/integration/pg_fixture.hpp"
+
+namespace lg::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path make_temp_dir(const std::string& tag) {
+  std::string tmpl = (fs::temp_directory_path() / ("lgtest-" + tag + "-XXXXXX")).string();
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+// A short scenario: 1,000 products, one option, a few seconds of load.
+std::string scenario_text(const std::string& name, const std::string& options,
+                          const std::string& stages, const std::string& thresholds,
+                          const std::string& extra = "") {
+  return "name = \"" + name +
+         "\"\n[dataset]\nproducts = 1000\nseed = 7\n[database]\noptions = " + options +
+         "\n[workload.mix]\nsku_lookup = 3\ncategory_page = 1\nfull_text_search = 1\n"
+         "[executor]\ntype = \"ramping-vus\"\nwarmup = \"500ms\"\nstart_vus = 2\nstages = " +
+         stages + "\n" + extra + "[thresholds]\n" + thresholds;
+}
+
+fs::path write_file(const fs::path& dir, const std::string& name, const std::string& text) {
+  std::ofstream(dir / name) << text;
+  return dir / name;
+}
+
+// The only run folder under `results`.
+fs::path only_run(const fs::path& results) {
+  std::vector<fs::path> runs;
+  for (const auto& e : fs::directory_iterator(results)) runs.push_back(e.path());
+  if (runs.size() != 1) throw std::runtime_error("expected one run folder in " + results.string());
+  return runs[0];
+}
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  return json::parse(in);
+}
+
+std::int64_t count_rows(const std::string& dsn, const std::string& sql) {
+  auto conn = db::Connection::open(dsn);
+  return std::stoll(conn.scalar(sql).value_or("-1"));
+}
+
+TEST(Run, ImpossibleThresholdExits99AfterWritingResults) {
+  const std::string dsn = fresh_database("run_threshold");
+  const auto dir = make_temp_dir("thr");
+  const auto file =
+      write_file(dir, "s.toml",
+                 scenario_text("impossible", "[\"A\"]", "[{ duration = \"2s\", target = 2 }]",
+                               "\"sql_duration{kind:read}\" = [\"p(50)<0.001\"]\n"
+                               "\"sql_failed\" = [\"rate<0.5\"]\n"));
+  std::string out;
+  const int code = run_loadgate({"run", file.string(), "--dsn", dsn, "--mark-db", "--results-dir",
+                                 (dir / "results").string()},
+                                &out);
+  ASSERT_EQ(code, 99) << out;
+  EXPECT_NE(out.find("THRESHOLD CROSSED"), std::string::npos) << out;
+  const auto run = only_run(dir / "results");
+  const auto summary = read_json(run / "summary.json");
+  EXPECT_EQ(summary["verdict"], "fail");
+  EXPECT_TRUE(summary["run"]["complete"].get<bool>());
+  ASSERT_EQ(summary["thresholds"].size(), 2u);
+  EXPECT_FALSE(summary["thresholds"][0]["passed"].get<bool>());
+  EXPECT_GT(summary["thresholds"][0]["observed"].get<double>(), 0.001);
+  EXPECT_TRUE(summary["thresholds"][1]["passed"].get<bool>());
+  const auto& sku = summary["options"]["A"]["queries"]["sku_lookup"];
+  EXPECT_GT(sku["all"]["count"].get<std::int64_t>(), 0);
+  EXPECT_GE(sku["all"]["p99_ms"].get<double>(), sku["all"]["p50_ms"].get<double>());
+  EXPECT_GT(summary["options"]["A"]["sizes"].size(), 0u);
+  EXPECT_TRUE(summary["environment"]["settings"].contains("fsync"));
+  EXPECT_TRUE(fs::exists(run / "timeseries.csv"));
+  EXPECT_TRUE(fs::exists(run / "plans" / "A" / "sku_lookup.json"));
+  EXPECT_TRUE(fs::exists(run / "scenario.toml"));
+  fs::remove_all(dir);
+}
+
+// The default target: an embedded cluster started and removed by loadgate itself, with the
+// refresher running on option C.
+TEST(Run, EmbeddedClusterRunsOptionCWithRefreshesAndIsRemovedAfterwards) {
+  const auto dir = make_temp_dir("emb");
+  const auto tmp = dir / "tmp";
+  fs::create_directories(tmp);
+  const auto file = write_file(
+      dir, "s.toml",
+      scenario_text(
+          "embedded", "[\"A\", \"C\"]", "[{ duration = \"3s\", target = 4 }]",
+          "\"sql_duration\" = [\"p(99)<2000\"]\n\"mv_refresh_duration\" = [\"max<10s\"]\n",
+          "[refresher]\ninterval = \"1s\"\n[writer]\nrate = 20\n"));
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  std::string out;
+  const int code =
+      run_loadgate({"run", file.string(), "--results-dir", (dir / "results").string()}, &out);
+  ::unsetenv("TMPDIR");
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_TRUE(fs::is_empty(tmp)) << "embedded cluster left behind in " << tmp;
+  const auto summary = read_json(only_run(dir / "results") / "summary.json");
+  const auto& c = summary["options"]["C"];
+  EXPECT_GE(c["refreshes"].size(), 3u) << c["refreshes"].dump();
+  for (const auto& r : c["refreshes"]) EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_GT(c["writes"]["count"].get<std::int64_t>(), 20);
+  EXPECT_EQ(c["writes"]["failures"].get<std::int64_t>(), 0);
+  EXPECT_TRUE(c["queries"]["sku_lookup"].contains("during_refresh_true"));
+  EXPECT_FALSE(summary["options"]["A"].contains("refresh_duration"));
+  fs::remove_all(dir);
+}
+
+// Ctrl-C during the measured part: results are still written, marked incomplete, and the
+// embedded cluster is stopped and removed.
+TEST(Run, InterruptWritesIncompleteResultsAndRemovesTheCluster) {
+  const auto dir = make_temp_dir("int");
+  const auto tmp = dir / "tmp";
+  fs::create_directories(tmp);
+  const auto file =
+      write_file(dir, "s.toml",
+                 scenario_text("interrupted", "[\"A\"]", "[{ duration = \"60s\", target = 2 }]",
+                               "\"sql_duration\" = [\"p(99)<2000\"]\n"));
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("TMPDIR", tmp.c_str(), 1);
+    ::dup2(fds[1], STDERR_FILENO);
+    ::dup2(fds[1], STDOUT_FILENO);
+    const std::string results = (dir / "results").string();
+    ::execl(LOADGATE_BINARY, LOADGATE_BINARY, "run", file.c_str(), "--results-dir", results.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (out.find("measuring option A") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ::kill(pid, SIGINT);
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << out;
+  const auto summary = read_json(only_run(dir / "results") / "summary.json");
+  EXPECT_FALSE(summary["run"]["complete"].get<bool>());
+  EXPECT_EQ(summary["run"]["incomplete_reason"], "interrupted");
+  EXPECT_GT(summary["options"]["A"]["queries"]["sku_lookup"]["all"]["count"].get<std::int64_t>(),
+            0);
+  EXPECT_TRUE(fs::is_empty(tmp)) << "embedded cluster left behind";
+  fs::remove_all(dir);
+}
+
+TEST(Run, BadScenarioIsOneLineNamingFileLineAndFieldWithExit2) {
+  const auto dir = make_temp_dir("bad");
+  const auto file = write_file(
+      dir, "bad.toml", scenario_text("bad", "[\"A\"]", "[{ duration = \"-5s\", target = 2 }]", ""));
+  std::string out;
+  EXPECT_EQ(run_loadgate({"run", file.string(), "--dsn", "host=/nonexistent"}, &out), 2) << out;
+  EXPECT_NE(out.find("bad.toml:"), std::string::npos) << out;
+  EXPECT_NE(out.find("stages[0].duration"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  fs::remove_all(dir);
+}
+
+TEST(Run, UnreachableDatabaseExits3) {
+  const auto dir = make_temp_dir("unreach");
+  const auto file = write_file(
+      dir, "s.toml", scenario_text("x", "[\"A\"]", "[{ duration = \"1s\", target = 1 }]", ""));
+  std::string out;
+  EXPECT_EQ(run_loadgate({"run", file.string(), "--dsn", "host=/nonexistent-dir port=1"}, &out), 3)
+      << out;
+  fs::remove_all(dir);
+}
+
+// Against a database loadgate did not mark, nothing is created or dropped without --mark-db;
+// and with it, only loadgate's schemas change: the user's table in public survives everything.
+TEST(Guard, UserTableInPublicSurvivesEverySubcommand) {
+  const std::string dsn = fresh_database("guard_user");
+  {
+    auto conn = db::Connection::open(dsn);
+    conn.exec(
+        "CREATE TABLE public.customer_orders(id int primary key, total numeric);"
+        "INSERT INTO public.customer_orders SELECT g, g * 1.5 FROM generate_series(1, 25) g;");
+  }
+  const std::string user_rows = "SELECT count(*) FROM public.customer_orders";
+  const std::string loadgate_schemas =
+      "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'loadgate%'";
+  const auto dir = make_temp_dir("guard");
+  const auto file = write_file(
+      dir, "s.toml",
+      scenario_text("guard", "[\"A\", \"B\", \"C\"]", "[{ duration = \"1s\", target = 1 }]", "",
+                    "[refresher]\ninterval = \"500ms\"\n[writer]\nrate = 10\n"));
+  const std::string results = (dir / "results").string();
+  const std::vector<std::vector<std::string>> commands = {
+      {"datagen", "--products", "1000", "--dsn", dsn},
+      {"verify", "--dsn", dsn},
+      {"run", file.string(), "--dsn", dsn, "--results-dir", results},
+  };
+  for (const auto& args : commands) {
+    std::string out;
+    EXPECT_EQ(run_loadgate(args, &out), 2) << args[0] << ": " << out;
+    EXPECT_NE(out.find("--mark-db"), std::string::npos) << out;
+    EXPECT_EQ(count_rows(dsn, loadgate_schemas), 0) << args[0];
+    EXPECT_EQ(count_rows(dsn, user_rows), 25) << args[0];
+  }
+  for (auto args : commands) {
+    args.push_back("--mark-db");
+    std::string out;
+    EXPECT_EQ(run_loadgate(args, &out), 0) << args[0] << ": " << out;
+    EXPECT_EQ(count_rows(dsn, user_rows), 25) << args[0];
+    EXPECT_EQ(count_rows(dsn,
+                         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
+                         "n.oid = c.relnamespace WHERE n.nspname = 'public'"),
+              2)  // the table and its primary key index
+        << args[0];
+  }
+  EXPECT_EQ(count_rows(dsn, loadgate_schemas), 4);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lg::test
