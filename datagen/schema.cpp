@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "harness/core/clock.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/db/guard.hpp"
 
@@ -37,8 +38,16 @@ void vacuum_analyze(db::Connection& conn, const std::string& schema) {
 
 }  // namespace
 
-void build_option(db::Connection& conn, char option, const ProductGenerator& gen,
-                  const std::filesystem::path& sql_dir, const ProgressFn& progress) {
+BuildTimes build_option(db::Connection& conn, char option, const ProductGenerator& gen,
+                        const std::filesystem::path& sql_dir, const ProgressFn& progress) {
+  BuildTimes times;
+  Nanos mark = mono_now();
+  auto lap = [&mark] {
+    const Nanos now = mono_now();
+    const double s = static_cast<double>(now - mark) / 1e9;
+    mark = now;
+    return s;
+  };
   const std::string schema = db::option_schema(option);
   const std::string x = lower_letter(option);
   const auto dir = sql_dir / "schema";
@@ -61,11 +70,16 @@ void build_option(db::Connection& conn, char option, const ProductGenerator& gen
     }
     throw;
   }
+  times.copy_s = lap();
   conn.exec("SET maintenance_work_mem = '256MB'");
   conn.exec(indexes_sql);
+  times.indexes_s = lap();
   if (!view_sql.empty()) conn.exec(view_sql);
   conn.exec("RESET maintenance_work_mem");
+  times.view_s = lap();
   vacuum_analyze(conn, schema);
+  times.vacuum_s = lap();
+  return times;
 }
 
 nlohmann::json relation_sizes(db::Connection& conn, char option) {

@@ -17,8 +17,16 @@ namespace lg::datagen {
 /// DATA, its indexes, refresh function); VACUUM (ANALYZE) of the schema's tables and views.
 /// sql_dir is the repository's sql/ folder. Throws InputError when a .sql file is missing,
 /// db::DbError when a statement fails, std::invalid_argument for an option other than A/B/C.
-void build_option(db::Connection& conn, char option, const ProductGenerator& gen,
-                  const std::filesystem::path& sql_dir, const ProgressFn& progress);
+/// Returns the wall time of each phase.
+struct BuildTimes {
+  double copy_s = 0;     ///< CREATE TABLE + COPY FREEZE (generation included), one transaction
+  double indexes_s = 0;  ///< <x>_indexes.sql
+  double view_s = 0;     ///< option C: the view WITH DATA, its indexes, the refresh function
+  double vacuum_s = 0;   ///< VACUUM (ANALYZE)
+  double total() const { return copy_s + indexes_s + view_s + vacuum_s; }
+};
+BuildTimes build_option(db::Connection& conn, char option, const ProductGenerator& gen,
+                        const std::filesystem::path& sql_dir, const ProgressFn& progress);
 
 /// Sizes of every table, materialized view and index in loadgate_<x>, in bytes:
 /// {"option":"A","schema":"loadgate_a","total_bytes":N,"relations":[{"name","kind"

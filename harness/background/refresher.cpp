@@ -28,6 +28,7 @@ bool Refresher::refresh_once() {
     ev.error = e.what();
   }
   const Nanos end = mono_now();
+  if (!ev.ok) log_failure(end - start, ev.error);
   tracker_.end();
   ev.start = start - t0_;
   ev.duration = end - start;
@@ -35,6 +36,19 @@ bool Refresher::refresh_once() {
   std::lock_guard lock(mu_);
   events_.push_back(std::move(ev));
   return true;
+}
+
+void Refresher::log_failure(Nanos duration, const std::string& error) noexcept {
+  // The function's own failure row is rolled back with its transaction: keep one here.
+  try {
+    conn_.query(
+        "INSERT INTO loadgate_c.mv_refresh_log (started_at, finished_at, duration_ms, status, "
+        "error) VALUES (clock_timestamp() - make_interval(secs => $1::float8 / 1000), "
+        "clock_timestamp(), $1::float8, 'failure', $2)",
+        {std::to_string(static_cast<double>(duration) / 1e6), error});
+  } catch (const std::exception&) {
+    // The connection itself may be gone; the event still reaches the results.
+  }
 }
 
 std::vector<RefreshEvent> Refresher::events() const {

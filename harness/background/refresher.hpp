@@ -38,6 +38,7 @@ class Refresher {
 
  private:
   bool refresh_once();
+  void log_failure(Nanos duration, const std::string& error) noexcept;
 
   db::Connection conn_;
   Nanos interval_;

@@ -8,6 +8,7 @@
 #include "harness/run/dataset.hpp"
 #include "harness/verify/verify.hpp"
 #include "harness/workload/catalog.hpp"
+#include "harness/workload/params.hpp"
 
 namespace lg::cli {
 namespace {
@@ -45,25 +46,51 @@ datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyO
   return datagen::ProductGenerator(first->seed, first->products);
 }
 
+// The parameter sets VU 0 would draw for a query (the first option that has it).
+void emit_params(const DatagenOptions& o, const datagen::ProductGenerator& gen, std::FILE* out) {
+  const auto catalog = workload::Catalog::load(o.sql_dir);
+  if (!catalog.common_names().count(o.emit_params)) {
+    throw InputError("--emit-params", "unknown query \"" + o.emit_params + "\"");
+  }
+  workload::ParamGenerator params(gen, o.seed, 0);
+  const auto& q = catalog.query(o.options.front(), o.emit_params);
+  for (int i = 0; i < o.count; ++i) {
+    const auto values = params.next(q);
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      std::fprintf(out, "%s%s", j ? "\t" : "", values[j] ? values[j]->c_str() : "\\N");
+    }
+    std::fputc('\n', out);
+  }
+}
+
 }  // namespace
 
 int execute_datagen(const DatagenOptions& o) {
   datagen::ProductGenerator gen(o.seed, o.products);
-  if (o.emit_copy != 0) {
+  if (o.emit_copy != 0 || !o.emit_params.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
         o.out.empty() ? stdout : std::fopen(o.out.c_str(), "w"),
         o.out.empty() ? +[](std::FILE*) { return 0; } : &std::fclose);
     if (!file) throw InfraError("cannot write " + o.out.string());
-    datagen::write_copy_rows(o.emit_copy, gen, file.get());
+    if (o.emit_copy != 0) {
+      std::fprintf(stderr, "COPY target: %s\n",
+                   std::string(datagen::copy_target(o.emit_copy)).c_str());
+      datagen::write_copy_rows(o.emit_copy, gen, file.get());
+    } else {
+      emit_params(o, gen, file.get());
+    }
     return 0;
   }
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
-  const auto seconds = run::build_dataset(conn, o.options, gen, o.sql_dir);
+  const auto times = run::build_dataset(conn, o.options, gen, o.sql_dir);
   for (std::size_t i = 0; i < o.options.size(); ++i) {
-    std::printf("option %c: %lld products in %.2f s (%.0f rows/s)\n", o.options[i],
-                static_cast<long long>(o.products), seconds[i],
-                static_cast<double>(o.products) / seconds[i]);
+    const auto& t = times[i];
+    std::printf(
+        "option %c: %lld products in %.2f s (copy %.2f s = %.0f rows/s, indexes %.2f s, view %.2f "
+        "s, vacuum analyze %.2f s)\n",
+        o.options[i], static_cast<long long>(o.products), t.total(), t.copy_s,
+        static_cast<double>(o.products) / t.copy_s, t.indexes_s, t.view_s, t.vacuum_s);
   }
   run::announce_kept(target);
   return 0;

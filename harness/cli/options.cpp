@@ -103,7 +103,10 @@ Command parse_datagen(const std::vector<std::string>& args) {
       "seed", po::value(&o.seed), "generator seed")("options", po::value(&options),
                                                     "schema options to build, e.g. A,C")(
       "emit-copy", po::value(&emit), "print option A|B|C's COPY rows instead of loading")(
-      "out", po::value(&out), "file for --emit-copy (default: stdout)");
+      "emit-params", po::value(&o.emit_params),
+      "print parameter sets of a query (one per line, tab-separated) instead of loading")(
+      "count", po::value(&o.count), "parameter sets for --emit-params (default 100)")(
+      "out", po::value(&out), "file for --emit-copy / --emit-params (default: stdout)");
   add_target_flags(d, t);
   if (parse_into(args, d, nullptr))
     return HelpRequest{help_of("usage: loadgate datagen [options]", d)};

@@ -17,7 +17,9 @@ struct DatagenOptions {
   std::uint64_t seed = 42;
   std::vector<char> options{'A', 'B', 'C'};
   char emit_copy = 0;         ///< 'A'|'B'|'C': write COPY text rows, touch no database
-  std::filesystem::path out;  ///< --out for --emit-copy; empty = stdout
+  std::string emit_params;    ///< query name: print its parameter sets, touch no database
+  int count = 100;            ///< parameter sets for --emit-params
+  std::filesystem::path out;  ///< --out for --emit-copy / --emit-params; empty = stdout
   run::TargetOptions target;
   std::filesystem::path sql_dir;
 };

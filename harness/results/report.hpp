@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "datagen/schema.hpp"
 #include "harness/background/refresher.hpp"
 #include "harness/gate/threshold.hpp"
 #include "harness/metrics/series_stats.hpp"
@@ -18,7 +19,7 @@ namespace lg::results {
 /// What happened to one schema option during the run.
 struct OptionReport {
   char option = 'A';
-  double build_seconds = 0;                ///< dataset load + indexes + ANALYZE
+  datagen::BuildTimes build;               ///< dataset load, indexes, view, VACUUM ANALYZE
   nlohmann::json sizes;                    ///< relation -> bytes
   std::optional<double> buffer_hit_ratio;  ///< measured part only; nullopt if no block was read
   std::int64_t blks_hit = 0;

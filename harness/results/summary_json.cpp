@@ -81,7 +81,12 @@ json option_json(const RunReport& r, const OptionReport& o) {
                          {"error", ev.error}});
   }
   json out = {{"measured", o.measured},
-              {"build_seconds", o.build_seconds},
+              {"build",
+               {{"total_s", o.build.total()},
+                {"copy_s", o.build.copy_s},
+                {"indexes_s", o.build.indexes_s},
+                {"view_s", o.build.view_s},
+                {"vacuum_analyze_s", o.build.vacuum_s}}},
               {"sizes", o.sizes},
               {"buffer_hit_ratio", o.buffer_hit_ratio ? json(*o.buffer_hit_ratio) : json(nullptr)},
               {"blks_hit", o.blks_hit},

@@ -37,24 +37,23 @@ datagen::ProgressFn progress_line(char option) {
 
 }  // namespace
 
-std::vector<double> build_dataset(db::Connection& conn, const std::vector<char>& options,
-                                  const datagen::ProductGenerator& gen,
-                                  const std::filesystem::path& sql_dir) {
+std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
+                                               const std::vector<char>& options,
+                                               const datagen::ProductGenerator& gen,
+                                               const std::filesystem::path& sql_dir) {
   ensure_meta_table(conn);
-  std::vector<double> seconds;
+  std::vector<datagen::BuildTimes> times;
   for (char option : options) {
     std::fprintf(stderr, "building option %c: %lld products, seed %llu\n", option,
                  static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
-    const Nanos start = mono_now();
-    datagen::build_option(conn, option, gen, sql_dir, progress_line(option));
-    seconds.push_back(static_cast<double>(mono_now() - start) / 1e9);
+    times.push_back(datagen::build_option(conn, option, gen, sql_dir, progress_line(option)));
     conn.query(
         "INSERT INTO loadgate_meta.dataset(option, products, seed) VALUES ($1, $2, $3) "
         "ON CONFLICT (option) DO UPDATE SET products = EXCLUDED.products, seed = EXCLUDED.seed, "
         "built_at = now()",
         {std::string(1, option), std::to_string(gen.count()), std::to_string(gen.seed())});
   }
-  return seconds;
+  return times;
 }
 
 std::optional<BuiltDataset> built_dataset(db::Connection& conn, char option) {

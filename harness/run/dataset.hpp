@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "datagen/product_gen.hpp"
+#include "datagen/schema.hpp"
 #include "harness/db/connection.hpp"
 
 namespace lg::run {
@@ -18,10 +19,11 @@ struct BuiltDataset {
 };
 
 /// Builds every option in `options` (drop, create, COPY, indexes, ANALYZE), printing a progress
-/// line on stderr, and records (products, seed) per option. Returns build seconds per option.
-std::vector<double> build_dataset(db::Connection& conn, const std::vector<char>& options,
-                                  const datagen::ProductGenerator& gen,
-                                  const std::filesystem::path& sql_dir);
+/// line on stderr, and records (products, seed) per option. Returns the phase times per option.
+std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
+                                               const std::vector<char>& options,
+                                               const datagen::ProductGenerator& gen,
+                                               const std::filesystem::path& sql_dir);
 
 /// The recorded dataset of an option, or nullopt if it was never built.
 std::optional<BuiltDataset> built_dataset(db::Connection& conn, char option);

@@ -167,13 +167,13 @@ int execute_run(const RunOptions& options) {
   report.environment["target"] = target.display;
 
   const datagen::ProductGenerator gen(s.dataset.seed, s.dataset.products);
-  const auto build_seconds = build_dataset(admin, s.database.options, gen, options.sql_dir);
+  const auto build_times = build_dataset(admin, s.database.options, gen, options.sql_dir);
   results::RunAggregate agg;
   const OptionRun ctx{s, catalog, gen, target, admin, agg, report.dir};
   for (std::size_t i = 0; i < s.database.options.size(); ++i) {
     results::OptionReport o;
     o.option = s.database.options[i];
-    o.build_seconds = build_seconds[i];
+    o.build = build_times[i];
     o.sizes = datagen::relation_sizes(admin, o.option);
     report.options.push_back(std::move(o));
   }
