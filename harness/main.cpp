@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   try {
     return dispatch(lg::cli::parse(argc, argv));
+  } catch (const lg::Interrupted&) {
+    std::fprintf(stderr, "loadgate: interrupted\n");
+    return static_cast<int>(lg::ExitCode::kInterrupted);
   } catch (const lg::InputError& e) {
     std::fprintf(stderr, "loadgate: error: %s\n", e.what());
     return static_cast<int>(lg::ExitCode::kInput);

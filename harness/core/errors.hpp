@@ -9,10 +9,11 @@ namespace lg {
 /// Process exit codes (DESIGN.md "Exit codes"; 99 follows k6's threshold code).
 enum class ExitCode : int {
   kOk = 0,
-  kInput = 2,        ///< usage, scenario file, threshold expression, refused database
-  kInfra = 3,        ///< database or target unreachable, embedded cluster failed
-  kRegression = 4,   ///< compare --baseline found a regression
-  kThresholds = 99,  ///< ran, a threshold was crossed
+  kInput = 2,          ///< usage, scenario file, threshold expression, refused database
+  kInfra = 3,          ///< database or target unreachable, embedded cluster failed
+  kRegression = 4,     ///< compare --baseline found a regression
+  kThresholds = 99,    ///< ran, a threshold was crossed
+  kInterrupted = 130,  ///< SIGINT/SIGTERM; results written, marked incomplete
 };
 
 /// Where a piece of user input came from. line/column are 1-based; 0 means unknown.
@@ -40,6 +41,13 @@ class InputError : public std::runtime_error {
 class InfraError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// The user interrupted (SIGINT/SIGTERM) work that cannot be cut short cleanly, such as a
+/// dataset load (exit 130).
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
 };
 
 }  // namespace lg

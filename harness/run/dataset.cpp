@@ -5,7 +5,8 @@
 #include <cstdio>
 
 #include "datagen/schema.hpp"
-#include "harness/core/clock.hpp"
+#include "harness/core/errors.hpp"
+#include "harness/exec/run_state.hpp"
 
 namespace lg::run {
 namespace {
@@ -22,6 +23,7 @@ datagen::ProgressFn progress_line(char option) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   auto last_decile = std::make_shared<std::int64_t>(-1);
   return [option, tty, last_decile](std::int64_t done, std::int64_t total) {
+    if (exec::interrupt_flag().load()) throw Interrupted();
     const std::int64_t decile = total > 0 ? done * 10 / total : 10;
     if (tty) {
       std::fprintf(stderr, "\r  option %c: %lld / %lld rows", option, static_cast<long long>(done),

@@ -138,6 +138,41 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   return completed;
 }
 
+// Builds every option's dataset and describes it in report.options.
+void prepare_options(const scenario::Scenario& s, const datagen::ProductGenerator& gen,
+                     db::Connection& admin, const std::filesystem::path& sql_dir,
+                     results::RunReport& report) {
+  const auto build_times = build_dataset(admin, s.database.options, gen, sql_dir);
+  for (std::size_t i = 0; i < s.database.options.size(); ++i) {
+    results::OptionReport o;
+    o.option = s.database.options[i];
+    o.build = build_times[i];
+    o.sizes = datagen::relation_sizes(admin, o.option);
+    report.options.push_back(std::move(o));
+  }
+}
+
+// Measures each option in order until done or interrupted.
+void measure_all(const OptionRun& ctx, results::RunReport& report) {
+  for (auto& o : report.options) {
+    if (exec::interrupt_flag().load() || !measure_option(ctx, o.option, o)) {
+      throw Interrupted();
+    }
+  }
+}
+
+// Evaluates thresholds, writes every result file and prints the table.
+void finish(results::RunReport& report, const results::RunAggregate& agg) {
+  report.series = agg.series();
+  report.timeseries = agg.timeseries();
+  report.out_of_range = agg.out_of_range();
+  report.thresholds = gate::evaluate(report.scenario->thresholds, report.series);
+  report.finished_at = results::utc_now(false);
+  results::write_all(report);
+  std::fputs(results::format_console(report).c_str(), stdout);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 std::filesystem::path default_sql_dir() {
@@ -167,42 +202,23 @@ int execute_run(const RunOptions& options) {
   report.environment["target"] = target.display;
 
   const datagen::ProductGenerator gen(s.dataset.seed, s.dataset.products);
-  const auto build_times = build_dataset(admin, s.database.options, gen, options.sql_dir);
   results::RunAggregate agg;
-  const OptionRun ctx{s, catalog, gen, target, admin, agg, report.dir};
-  for (std::size_t i = 0; i < s.database.options.size(); ++i) {
-    results::OptionReport o;
-    o.option = s.database.options[i];
-    o.build = build_times[i];
-    o.sizes = datagen::relation_sizes(admin, o.option);
-    report.options.push_back(std::move(o));
-  }
   std::string failure;
   try {
-    for (auto& o : report.options) {
-      if (exec::interrupt_flag().load() || !measure_option(ctx, o.option, o)) {
-        report.complete = false;
-        report.incomplete_reason = "interrupted";
-        break;
-      }
-    }
+    prepare_options(s, gen, admin, options.sql_dir, report);
+    measure_all(OptionRun{s, catalog, gen, target, admin, agg, report.dir}, report);
+  } catch (const Interrupted&) {
+    report.complete = false;
+    report.incomplete_reason = "interrupted";
   } catch (const std::exception& e) {
     report.complete = false;
-    report.incomplete_reason = e.what();
-    failure = e.what();
+    report.incomplete_reason = failure = e.what();
   }
-  report.series = agg.series();
-  report.timeseries = agg.timeseries();
-  report.out_of_range = agg.out_of_range();
-  report.thresholds = gate::evaluate(s.thresholds, report.series);
-  report.finished_at = results::utc_now(false);
-  results::write_all(report);
-  std::fputs(results::format_console(report).c_str(), stdout);
-  std::fflush(stdout);
+  finish(report, agg);
   announce_kept(target);
   if (!failure.empty()) throw InfraError("run cut short: " + failure);
-  if (!report.complete) return 130;
-  return report.thresholds_passed() ? 0 : 99;
+  if (!report.complete) return static_cast<int>(ExitCode::kInterrupted);
+  return static_cast<int>(report.thresholds_passed() ? ExitCode::kOk : ExitCode::kThresholds);
 }
 
 }  // namespace lg::run
