@@ -5,16 +5,9 @@
 # build (generation streams: it must stay flat whatever N).
 # Usage: bench/load_1m.sh   (env: PRODUCTS=1000000, OPTIONS="A B C", BUILD_DIR)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-lg="${BUILD_DIR:-$root/build}/loadgate"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n="${PRODUCTS:-1000000}"
-work="$(mktemp -d /tmp/lgload.XXXXXX)"
-trap 'if [ -n "${data:-}" ]; then runuser -u postgres -- pg_ctl -D "$data" stop -m fast >/dev/null 2>&1 || pg_ctl -D "$data" stop -m fast >/dev/null 2>&1 || true; fi; rm -rf "$work"' EXIT
-export PATH="/usr/lib/postgresql/15/bin:$PATH"
-
-"$lg" datagen --products 1000 --options A --keep-db >/dev/null 2>"$work/keep.log"
-dsn="$(sed -n 's/^kept embedded cluster: //p' "$work/keep.log")"
-data="$(sed -n 's/^  stop it with: pg_ctl -D \([^ ]*\) stop.*/\1/p' "$work/keep.log")"
+start_cluster --products 1000 --options A
 echo "products: $n   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 printf '%-7s %12s %12s %12s %12s %8s %12s\n' option "lg copy s" "lg rows/s" "psql copy s" "psql rows/s" ratio "lg peak RSS"
 for opt in ${OPTIONS:-A B C}; do
@@ -27,11 +20,14 @@ for opt in ${OPTIONS:-A B C}; do
   "$lg" datagen --products "$n" --emit-copy "$opt" --out "$work/rows.copy" 2>"$work/target.txt"
   target="$(sed -n 's/^COPY target: //p' "$work/target.txt")"
   schema="loadgate_$lower"
+  # Option C's write side is option B's DDL moved to loadgate_c (as the loader does).
+  if [ "$opt" = C ]; then ddl="$root/sql/schema/b.sql"; else ddl="$root/sql/schema/$lower.sql"; fi
+  sed "s/loadgate_b/$schema/g" "$ddl" >"$work/ddl.sql"
   cat >"$work/load.psql" <<PSQL
 \set ON_ERROR_STOP on
 DROP SCHEMA IF EXISTS $schema CASCADE;
 BEGIN;
-\i $root/sql/schema/$lower.sql
+\i $work/ddl.sql
 \timing on
 \copy $target FROM '$work/rows.copy' WITH (FREEZE)
 \timing off

@@ -8,16 +8,9 @@
 # table and index fit in shared_buffers, so both sides read from memory.
 # Usage: bench/sku_qps.sh   (env: BUILD_DIR, DURATION=30, PGBENCH_JOBS=2)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-lg="${BUILD_DIR:-$root/build}/loadgate"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 duration="${DURATION:-30}"
-work="$(mktemp -d /tmp/lgbench.XXXXXX)"
-trap 'if [ -n "${data:-}" ]; then runuser -u postgres -- pg_ctl -D "$data" stop -m fast >/dev/null 2>&1 || pg_ctl -D "$data" stop -m fast >/dev/null 2>&1 || true; fi; rm -rf "$work"' EXIT
-export PATH="/usr/lib/postgresql/15/bin:$PATH"
-
-"$lg" datagen --products 100000 --seed 42 --options A --keep-db >"$work/datagen.out" 2>"$work/keep.log"
-dsn="$(sed -n 's/^kept embedded cluster: //p' "$work/keep.log")"
-data="$(sed -n 's/^  stop it with: pg_ctl -D \([^ ]*\) stop.*/\1/p' "$work/keep.log")"
+start_cluster --products 100000 --seed 42 --options A
 echo "cluster: $dsn"
 
 "$lg" run "$root/bench/sku_lookup_16vu.toml" --dsn "$dsn" --results-dir "$work/results" >"$work/run.out"

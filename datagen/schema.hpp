@@ -17,6 +17,13 @@ namespace lg::datagen {
 /// DATA, its indexes, refresh function); VACUUM (ANALYZE) of the schema's tables and views.
 /// sql_dir is the repository's sql/ folder. Throws InputError when a .sql file is missing,
 /// db::DbError when a statement fails, std::invalid_argument for an option other than A/B/C.
+/// The table DDL of an option (sql_dir/schema): a.sql, b.sql, or for C b.sql moved to
+/// loadgate_c followed by c.sql (C's own tables). Throws InputError when a file is missing.
+std::string schema_sql(const std::filesystem::path& schema_dir, char option);
+/// The post-load index DDL: a_indexes.sql, b_indexes.sql, or for C b_indexes.sql moved to
+/// loadgate_c. Throws InputError when a file is missing.
+std::string indexes_sql_of(const std::filesystem::path& schema_dir, char option);
+
 /// Returns the wall time of each phase.
 struct BuildTimes {
   double copy_s = 0;     ///< CREATE TABLE + COPY FREEZE (generation included), one transaction
