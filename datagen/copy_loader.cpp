@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/core/errors.hpp"
@@ -242,6 +247,89 @@ void stream_rows(char option, const ProductGenerator& gen, std::int64_t first, s
   if (progress && *progress) (*progress)(total, total);
 }
 
+// Hands chunks from a generating thread to the sending thread, so generating the next rows
+// overlaps with the server parsing the previous ones. Memory stays bounded: at most kDepth
+// chunks wait, whatever N.
+class ChunkPipe {
+ public:
+  static constexpr std::size_t kDepth = 4;
+
+  // Producer: blocks while kDepth chunks wait; throws when the consumer gave up.
+  void push(std::string_view chunk) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return ready_.size() < kDepth || aborted_; });
+    if (aborted_) throw std::runtime_error("COPY consumer stopped");
+    std::string buf;
+    if (!spare_.empty()) {
+      buf = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    buf.assign(chunk);
+    ready_.push_back(std::move(buf));
+    cv_.notify_all();
+  }
+  // Producer: no more chunks; `error` (may be null) is re-thrown to the consumer.
+  void close(std::exception_ptr error) {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    error_ = error;
+    cv_.notify_all();
+  }
+  // Consumer: next chunk into `out` (recycling out's buffer); false at the end.
+  bool pop(std::string& out) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return !ready_.empty() || closed_; });
+    if (ready_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return false;
+    }
+    if (!out.empty()) spare_.push_back(std::move(out));
+    out = std::move(ready_.front());
+    ready_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  // Consumer: stop the producer (its next push throws).
+  void abort() {
+    std::lock_guard lock(mu_);
+    aborted_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> ready_;
+  std::vector<std::string> spare_;
+  bool closed_ = false;
+  bool aborted_ = false;
+  std::exception_ptr error_;
+};
+
+// Sends option's rows through `conn` (already in COPY IN): generation runs on its own thread.
+void pipe_rows(db::Connection& conn, char option, const ProductGenerator& gen,
+               const ProgressFn& progress) {
+  ChunkPipe pipe;
+  std::thread producer([&] {
+    try {
+      stream_rows(
+          option, gen, 1, gen.count(), [&pipe](std::string_view c) { pipe.push(c); }, &progress);
+      pipe.close(nullptr);
+    } catch (...) {
+      pipe.close(std::current_exception());
+    }
+  });
+  try {
+    std::string chunk;
+    while (pipe.pop(chunk)) conn.copy_put(chunk);
+  } catch (...) {
+    pipe.abort();
+    producer.join();
+    throw;
+  }
+  producer.join();
+}
+
 }  // namespace
 
 std::string_view copy_target(char option) {
@@ -283,9 +371,7 @@ void copy_products(db::Connection& conn, char option, const ProductGenerator& ge
   sql += freeze ? " FROM STDIN WITH (FREEZE)" : " FROM STDIN";
   conn.copy_begin(sql);
   try {
-    stream_rows(
-        option, gen, 1, gen.count(), [&conn](std::string_view chunk) { conn.copy_put(chunk); },
-        &progress);
+    pipe_rows(conn, option, gen, progress);
   } catch (...) {
     // Leave the connection usable: end the COPY with an error, drain its results, re-throw.
     PQputCopyEnd(conn.raw(), "loadgate: COPY aborted");

@@ -17,11 +17,14 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
   std::string out = fmt("\noption %s%s\n", opt.c_str(), o.measured ? "" : "  (not measured)");
   out += fmt("  %-22s %8s %9s %6s %9s %9s %9s %9s\n", "query", "count", "rate/s", "errors",
              "p50 ms", "p95 ms", "p99 ms", "max ms");
-  auto line = [&](const std::string& label, const Tags& filter, const char* metric) {
+  // A rate needs the time the subset covered: unknown for "during refresh", so not shown.
+  auto line = [&](const std::string& label, const Tags& filter, const char* metric,
+                  bool with_rate = true) {
     if (auto m = merge_series(r.series, metric, filter)) {
       const auto s = latency_stats(*m);
-      out += fmt("  %-22s %8lld %9.1f %6lld %9.3f %9.3f %9.3f %9.3f\n", label.c_str(),
-                 static_cast<long long>(s.count), s.throughput, static_cast<long long>(s.errors),
+      const std::string rate = with_rate ? fmt("%.1f", s.throughput) : "-";
+      out += fmt("  %-22s %8lld %9s %6lld %9.3f %9.3f %9.3f %9.3f\n", label.c_str(),
+                 static_cast<long long>(s.count), rate.c_str(), static_cast<long long>(s.errors),
                  s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms);
     }
   };
@@ -31,7 +34,8 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
   line("(all reads)", make_tags({{"option", opt}, {"kind", "read"}}), "sql_duration");
   line("(writes)", make_tags({{"option", opt}, {"kind", "write"}}), "sql_duration");
   line("(during refresh)",
-       make_tags({{"option", opt}, {"kind", "read"}, {"during_refresh", "true"}}), "sql_duration");
+       make_tags({{"option", opt}, {"kind", "read"}, {"during_refresh", "true"}}), "sql_duration",
+       false);
   if (!o.refreshes.empty()) {
     int failed = 0;
     for (const auto& ev : o.refreshes) failed += ev.ok ? 0 : 1;
