@@ -91,20 +91,25 @@ void put_copy_text(char*& w, std::string_view s) noexcept {
 void put_json_string_in_copy(char*& w, std::string_view s) noexcept {
   static constexpr char kHex[] = "0123456789abcdef";
   *w++ = '"';
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"') {
+  std::size_t plain = 0;  // start of the run of bytes that need no escaping
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    std::memcpy(w, s.data() + plain, i - plain);
+    w += i - plain;
+    plain = i + 1;
+    if (u == '"') {
       put(w, "\\\\\"");
-    } else if (c == '\\') {
+    } else if (u == '\\') {
       put(w, "\\\\\\\\");
-    } else if (u < 0x20) {
+    } else {
       put(w, "\\\\u00");
       *w++ = kHex[u >> 4];
       *w++ = kHex[u & 0xF];
-    } else {
-      *w++ = c;
     }
   }
+  std::memcpy(w, s.data() + plain, s.size() - plain);
+  w += s.size() - plain;
   *w++ = '"';
 }
 

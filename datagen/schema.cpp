@@ -77,6 +77,7 @@ BuildTimes build_option(db::Connection& conn, char option, const ProductGenerato
   const std::string view_sql = x == "c" ? read_sql(dir / "c_view.sql") : std::string();
 
   db::drop_option_schema(conn, option);
+  lap();  // dropping the previous build is not part of this one
   // Creating the table and loading it in one transaction allows COPY FREEZE.
   conn.exec("BEGIN");
   try {
