@@ -13,15 +13,6 @@
 namespace lg::cli {
 namespace {
 
-std::string params_text(const std::vector<std::optional<std::string>>& params) {
-  std::string out;
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    if (i) out += ", ";
-    out += "$" + std::to_string(i + 1) + "=" + (params[i] ? "'" + *params[i] + "'" : "NULL");
-  }
-  return out;
-}
-
 // The dataset verify compares: what was recorded, unless we build it now.
 datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyOptions& o,
                                              bool build) {
@@ -103,17 +94,11 @@ int execute_verify(const VerifyOptions& o) {
   const auto gen = dataset_for_verify(conn, o, target.embedded || o.rebuild);
   const auto report =
       verify::verify_options(conn, catalog, gen, o.options, o.param_sets, gen.seed());
-  for (const auto& m : report.mismatches) {
-    std::printf("MISMATCH query %s option %c (%s): %s\n", m.query.c_str(), m.option,
-                params_text(m.params).c_str(), m.detail.c_str());
-  }
-  std::printf(
-      "verify: %d queries x %d parameter sets, %d comparisons, %zu mismatches (%lld products, seed "
-      "%llu)\n",
-      report.queries, o.param_sets, report.comparisons, report.mismatches.size(),
-      static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
+  std::fputs(verify::format_report(report).c_str(), stdout);
+  std::printf("dataset: %lld products, seed %llu\n", static_cast<long long>(gen.count()),
+              static_cast<unsigned long long>(gen.seed()));
   run::announce_kept(target);
-  return report.mismatches.empty() ? 0 : 1;
+  return report.ok() ? 0 : 1;
 }
 
 }  // namespace lg::cli
