@@ -1,23 +1,14 @@
 #include "datagen/schema.hpp"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "harness/core/clock.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/core/files.hpp"
 #include "harness/db/guard.hpp"
 
 namespace lg::datagen {
 namespace {
-
-std::string read_sql(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(SourceLoc{file.string(), 0, 0}, "sql", "cannot read schema file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string lower_letter(char option) {
   return std::string(1, static_cast<char>(db::option_schema(option).back()));
@@ -50,13 +41,14 @@ std::string retarget(std::string sql, char option) {
 }  // namespace
 
 std::string schema_sql(const std::filesystem::path& dir, char option) {
-  if (option != 'C') return read_sql(dir / (lower_letter(option) + ".sql"));
-  return retarget(read_sql(dir / "b.sql"), 'C') + "\n" + read_sql(dir / "c.sql");
+  if (option != 'C') return read_input_file(dir / (lower_letter(option) + ".sql"), "sql");
+  return retarget(read_input_file(dir / "b.sql", "sql"), 'C') + "\n" +
+         read_input_file(dir / "c.sql", "sql");
 }
 
 std::string indexes_sql_of(const std::filesystem::path& dir, char option) {
   const char source = option == 'C' ? 'B' : option;
-  return retarget(read_sql(dir / (lower_letter(source) + "_indexes.sql")), option);
+  return retarget(read_input_file(dir / (lower_letter(source) + "_indexes.sql"), "sql"), option);
 }
 
 BuildTimes build_option(db::Connection& conn, char option, const ProductGenerator& gen,
@@ -74,7 +66,8 @@ BuildTimes build_option(db::Connection& conn, char option, const ProductGenerato
   const auto dir = sql_dir / "schema";
   const std::string tables_sql = schema_sql(dir, option);
   const std::string indexes_sql = indexes_sql_of(dir, option);
-  const std::string view_sql = x == "c" ? read_sql(dir / "c_view.sql") : std::string();
+  const std::string view_sql =
+      x == "c" ? read_input_file(dir / "c_view.sql", "sql") : std::string();
 
   db::drop_option_schema(conn, option);
   lap();  // dropping the previous build is not part of this one

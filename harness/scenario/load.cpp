@@ -8,14 +8,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <initializer_list>
 #include <limits>
-#include <sstream>
 #include <tuple>
 #include <utility>
 
 #include "harness/core/duration.hpp"
+#include "harness/core/files.hpp"
 #include "harness/scenario/model.hpp"
 
 namespace lg::scenario {
@@ -433,19 +432,7 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& file
 
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::set<std::string>& known_queries) {
-  std::error_code ec;
-  // ifstream opens a directory without complaint and reads nothing.
-  if (std::filesystem::is_directory(file, ec)) {
-    throw InfraError("cannot read scenario file " + file.string() + ": is a directory");
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw InfraError("cannot read scenario file " + file.string() + ": " + std::strerror(errno));
-  }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw InfraError("cannot read scenario file " + file.string());
-  return parse_scenario(bytes.str(), file, known_queries);
+  return parse_scenario(read_input_file(file, "scenario"), file, known_queries);
 }
 
 }  // namespace lg::scenario

@@ -82,7 +82,7 @@ struct Scenario {
 /// for every option (from sql/queries/). Throws InputError with file:line:column and the field
 /// for: TOML syntax errors, unknown keys, wrong types, unknown queries, an empty stage list,
 /// negative or malformed durations, out-of-range numbers and malformed thresholds.
-/// Throws InfraError when the file cannot be read.
+/// A file that cannot be read (missing, a directory) is an InputError too.
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::set<std::string>& known_queries);
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <sstream>
 
 #include "harness/core/errors.hpp"
+#include "harness/core/files.hpp"
 #include "harness/workload/params.hpp"
 
 namespace lg::workload {
@@ -23,14 +23,6 @@ struct Placeholder {
   int highest = 0;  ///< highest $n, 0 when none
   int line = 0;     ///< line of the highest $n
 };
-
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(SourceLoc{file.string(), 0, 0}, "sql", "cannot read file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Skips comments, string literals and quoted identifiers, so "$1" inside them is not counted.
 Placeholder scan_placeholders(const std::string& sql) {
@@ -137,13 +129,13 @@ Catalog Catalog::load(const std::filesystem::path& sql_dir) {
     if (std::filesystem::is_directory(dir)) {
       for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() != ".sql") continue;
-        QuerySpec q = parse_query(read_file(entry.path()), entry.path(), option);
+        QuerySpec q = parse_query(read_input_file(entry.path(), "sql"), entry.path(), option);
         catalog.queries_.emplace(std::make_pair(option, q.name), std::move(q));
       }
     }
     const auto write = sql_dir / "writes" / std::string(1, option) / "update_price_stock.sql";
     if (std::filesystem::exists(write)) {
-      std::string sql = read_file(write);
+      std::string sql = read_input_file(write, "sql");
       const Placeholder used = scan_placeholders(sql);
       if (used.highest != kWriteParams) {
         throw InputError(SourceLoc{write.string(), used.line, 0}, "params",

@@ -247,9 +247,9 @@ TEST_P(ScenarioBadInput, OneLineErrorNamesFileLineAndField) {
 INSTANTIATE_TEST_SUITE_P(Table, ScenarioBadInput, ::testing::ValuesIn(kBadCases),
                          [](const auto& info) { return std::string(info.param.label); });
 
-TEST(ScenarioLoad, UnreadablePathIsInfraError) {
-  EXPECT_THROW(load_scenario("/nonexistent/loadgate/none.toml", kKnownQueries), InfraError);
-  EXPECT_THROW(load_scenario(LOADGATE_SOURCE_DIR "/scenarios", kKnownQueries), InfraError);
+TEST(ScenarioLoad, UnreadablePathIsInputError) {
+  EXPECT_THROW(load_scenario("/nonexistent/loadgate/none.toml", kKnownQueries), InputError);
+  EXPECT_THROW(load_scenario(LOADGATE_SOURCE_DIR "/scenarios", kKnownQueries), InputError);
 }
 
 std::filesystem::path repo_scenario(const char* name) {
