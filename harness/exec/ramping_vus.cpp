@@ -13,12 +13,15 @@ constexpr int kStopped = -1;
 
 // Shared between the conductor and its VU threads for one run.
 struct Control {
+  explicit Control(std::size_t vus) : busy(vus) {}
   std::atomic<int> active{0};
   std::atomic<bool> recording{false};
   std::atomic<int> in_flight{0};
+  std::vector<std::atomic<bool>> busy;  // per VU: inside an iteration
 };
 
 void vu_loop(Vu& vu, int index, Control& control) {
+  auto& busy = control.busy[static_cast<std::size_t>(index)];
   for (;;) {
     const int active = control.active.load(std::memory_order_acquire);
     if (active == kStopped) return;
@@ -27,14 +30,43 @@ void vu_loop(Vu& vu, int index, Control& control) {
       continue;
     }
     control.in_flight.fetch_add(1, std::memory_order_relaxed);
+    busy.store(true, std::memory_order_release);
     vu.iterate(control.recording.load(std::memory_order_acquire));
+    busy.store(false, std::memory_order_release);
     control.in_flight.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 
-void set_active(Control& control, int n) {
-  if (control.active.exchange(n, std::memory_order_acq_rel) != n) control.active.notify_all();
+// Sets the active VU count; returns the previous one.
+int set_active(Control& control, int n) {
+  const int old = control.active.exchange(n, std::memory_order_acq_rel);
+  if (old != n) control.active.notify_all();
+  return old;
 }
+
+// k6's gracefulRampDown: a VU removed by a ramp-down may finish its iteration, but one still
+// running `grace` after its removal is cancelled (and its sample dropped, as k6 drops
+// interrupted iterations).
+class RampDownGuard {
+ public:
+  RampDownGuard(std::size_t vus, Nanos grace) : removed_at_(vus, 0), grace_(grace) {}
+  void on_change(int old_active, int new_active, Nanos now) {
+    for (int i = std::max(new_active, 0); i < old_active; ++i) removed_at_[i] = now;
+  }
+  void enforce(std::vector<std::unique_ptr<Vu>>& vus, const Control& control, Nanos now) {
+    const int active = control.active.load();
+    for (std::size_t i = static_cast<std::size_t>(std::max(active, 0)); i < vus.size(); ++i) {
+      if (removed_at_[i] != 0 && now - removed_at_[i] > grace_ && control.busy[i].load()) {
+        vus[i]->cancel();
+        removed_at_[i] = 0;
+      }
+    }
+  }
+
+ private:
+  std::vector<Nanos> removed_at_;
+  Nanos grace_;
+};
 
 // Sleeps until `deadline` unless interrupted; returns false when interrupted.
 bool sleep_until_or_interrupt(Nanos deadline) {
@@ -76,7 +108,8 @@ bool RampingVusExecutor::run(std::vector<std::unique_ptr<Vu>>& vus, metrics::Rec
                              const RefreshTracker& refresh,
                              const std::function<void()>& on_measured_start,
                              const IntervalFn& on_interval) {
-  Control control;
+  Control control(vus.size());
+  RampDownGuard ramp_down(vus.size(), spec_.graceful_ramp_down);
   std::vector<std::thread> threads;
   threads.reserve(vus.size());
   for (std::size_t i = 0; i < vus.size(); ++i) {
@@ -114,8 +147,11 @@ bool RampingVusExecutor::run(std::vector<std::unique_ptr<Vu>>& vus, metrics::Rec
     const Nanos next_second = (interval_start / kNanosPerSecond + 1) * kNanosPerSecond;
     const Nanos boundary = std::min(next_second, stage_end);
     sleep_until_mono(std::min(t0 + boundary, mono_now() + kControlTick));
-    const Nanos t = mono_now() - t0;
-    set_active(control, target_vus_at(spec_, std::min(t, total)));
+    const Nanos now = mono_now();
+    const Nanos t = now - t0;
+    const int target = target_vus_at(spec_, std::min(t, total));
+    ramp_down.on_change(set_active(control, target), target, now);
+    ramp_down.enforce(vus, control, now);
     if (t < boundary) continue;
     emit(boundary, stage);
     if (boundary == stage_end && ++stage < spec_.stages.size()) {

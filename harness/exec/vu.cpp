@@ -29,7 +29,9 @@ void Vu::iterate(bool record) noexcept {
   const Nanos start = mono_now();
   const auto outcome = driver_->execute(item.statement, values_);
   const Nanos end = mono_now();
-  if (!record) return;
+  const bool interrupted =
+      cancel_requested_.exchange(false) && outcome.error == driver::ErrorClass::kCanceled;
+  if (!record || interrupted) return;
   const bool during_refresh = RefreshTracker::overlapped(refresh_before, refresh_.read());
   shard_.record(during_refresh ? item.slot_refresh : item.slot, metrics::to_micros(end - start),
                 outcome.error != driver::ErrorClass::kNone);

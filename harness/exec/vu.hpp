@@ -2,6 +2,7 @@
 // One virtual user: owns a driver, its parameter stream and its recorder shard, and runs
 // iterations of the weighted query mix. Timing and recording happen here, around the driver.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -39,8 +40,12 @@ class Vu {
   /// Runs one iteration: pick a query, draw parameters, execute, and (if `record`) record
   /// its duration in µs into the shard, tagged by whether it overlapped a refresh.
   void iterate(bool record) noexcept;
-  /// Cancels the statement in flight (graceful-stop deadline). Safe from another thread.
-  void cancel() noexcept { driver_->cancel(); }
+  /// Cancels the statement in flight (graceful stop / ramp-down deadline); the interrupted
+  /// iteration is not recorded. Safe from another thread.
+  void cancel() noexcept {
+    cancel_requested_.store(true);
+    driver_->cancel();
+  }
 
  private:
   std::unique_ptr<driver::PgDriver> driver_;
@@ -50,6 +55,7 @@ class Vu {
   const MixPlan& mix_;
   const RefreshTracker& refresh_;
   driver::Params values_;
+  std::atomic<bool> cancel_requested_{false};
 };
 
 }  // namespace lg::exec

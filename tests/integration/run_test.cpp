@@ -245,3 +245,54 @@ TEST(Guard, UserTableInPublicSurvivesEverySubcommand) {
 
 }  // namespace
 }  // namespace lg::test
+
+namespace lg::test {
+namespace {
+
+// A copy of sql/ with one extra query, `slow`, that sleeps 3 s on every option.
+fs::path sql_dir_with_slow_query(const fs::path& dir) {
+  const auto sql = dir / "sql";
+  fs::copy(fs::path(LOADGATE_SOURCE_DIR) / "sql", sql, fs::copy_options::recursive);
+  for (const char* option : {"A", "B", "C"}) {
+    write_file(sql / "queries" / option, "slow.sql", "-- params:\nSELECT pg_sleep(3);\n");
+  }
+  return sql;
+}
+
+// Runs a scenario whose VUs ramp 2 -> 0 while running a 3 s query; returns summary.json.
+json run_ramp_down(const std::string& dsn, const fs::path& dir, const std::string& grace) {
+  const auto file = write_file(
+      dir, grace + ".toml",
+      "name = \"rampdown\"\n[dataset]\nproducts = 1000\n[database]\noptions = [\"A\"]\n"
+      "[workload.mix]\nslow = 1\n[executor]\ntype = \"ramping-vus\"\nstart_vus = 2\n"
+      "graceful_ramp_down = \"" +
+          grace + "\"\ngraceful_stop = \"" + grace +
+          "\"\n"
+          "stages = [{ duration = \"1s\", target = 2 }, { duration = \"1s\", target = 0 }]\n");
+  const auto results = dir / ("results-" + grace);
+  std::string out;
+  const int code = run_loadgate({"run", file.string(), "--dsn", dsn, "--mark-db", "--sql-dir",
+                                 (dir / "sql").string(), "--results-dir", results.string()},
+                                &out);
+  EXPECT_EQ(code, 0) << out;
+  return read_json(only_run(results) / "summary.json");
+}
+
+// k6's gracefulRampDown: iterations of removed VUs may finish within the grace period, and are
+// interrupted (not recorded, not failed) past it.
+TEST(Run, GracefulRampDownInterruptsIterationsPastTheGracePeriod) {
+  const std::string dsn = fresh_database("ramp_down");
+  const auto dir = make_temp_dir("ramp");
+  sql_dir_with_slow_query(dir);
+  const auto cut = run_ramp_down(dsn, dir, "200ms");
+  EXPECT_FALSE(cut["options"]["A"]["queries"].contains("slow")) << cut["options"]["A"].dump();
+  const auto waited = run_ramp_down(dsn, dir, "10s");
+  const auto& slow = waited["options"]["A"]["queries"]["slow"]["all"];
+  EXPECT_EQ(slow["count"].get<std::int64_t>(), 2) << slow.dump();
+  EXPECT_EQ(slow["errors"].get<std::int64_t>(), 0);
+  EXPECT_GE(slow["min_ms"].get<double>(), 2900.0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lg::test
