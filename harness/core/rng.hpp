@@ -73,7 +73,7 @@ class Rng {
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
+  std::uint64_t s_[4] = {};
 };
 
 }  // namespace lg

@@ -93,15 +93,16 @@ void Connection::copy_end() {
 
 std::string redact_dsn(std::string_view dsn) {
   std::string s(dsn);
-  // URI form: scheme://user:password@host
-  static const std::regex kUri(R"(^(postgres(?:ql)?://[^:/@]*:)([^@]*)(@))");
-  s = std::regex_replace(s, kUri, "$1***$3");
+  const bool uri = s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0;
+  if (uri) {
+    // scheme://user:password@host and ?password=secret / &password=secret
+    static const std::regex kUserInfo(R"(^(postgres(?:ql)?://[^:/@]*:)([^@]*)(@))");
+    static const std::regex kQuery(R"(([?&]password=)[^&]*)");
+    return std::regex_replace(std::regex_replace(s, kUserInfo, "$1***$3"), kQuery, "$1***");
+  }
   // keyword form: password=secret or password='se cret'
   static const std::regex kKeyword(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+))");
-  s = std::regex_replace(s, kKeyword, "$1***");
-  // URI query parameter: ?password=secret
-  static const std::regex kQuery(R"(([?&]password=)[^&]*)");
-  return std::regex_replace(s, kQuery, "$1***");
+  return std::regex_replace(s, kKeyword, "$1***");
 }
 
 std::string quote_ident(std::string_view ident) {
