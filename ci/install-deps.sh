@@ -9,6 +9,7 @@ packages=(
   libpq-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev libbenchmark-dev
   postgresql-15 postgresql-contrib-15 postgresql-client-15
+  libhdrhistogram-java default-jre-headless
 )
 
 # A package counts as present when it is installed, or when an installed package provides it

@@ -8,7 +8,6 @@
 namespace lg::exec {
 namespace {
 
-constexpr Nanos kControlTick = 5 * kNanosPerMilli;
 constexpr int kStopped = -1;
 
 // Shared between the conductor and its VU threads for one run.
@@ -68,15 +67,6 @@ class RampDownGuard {
   Nanos grace_;
 };
 
-// Sleeps until `deadline` unless interrupted; returns false when interrupted.
-bool sleep_until_or_interrupt(Nanos deadline) {
-  while (mono_now() < deadline) {
-    if (interrupt_flag().load()) return false;
-    sleep_until_mono(std::min(deadline, mono_now() + 50 * kNanosPerMilli));
-  }
-  return !interrupt_flag().load();
-}
-
 }  // namespace
 
 int target_vus_at(const scenario::ExecutorSpec& spec, Nanos t) noexcept {
@@ -122,41 +112,25 @@ bool RampingVusExecutor::run(std::vector<std::unique_ptr<Vu>>& vus, metrics::Rec
     recorder.collect();  // drop anything a shard holds from warmup
   }
 
-  const Nanos t0 = mono_now();
   const Nanos total = spec_.total_duration();
-  Nanos interval_start = 0;
-  Nanos stage_end = spec_.stages.empty() ? 0 : spec_.stages[0].duration;
-  std::size_t stage = 0;
+  IntervalClock clock(spec_, mono_now(), recorder, refresh, on_interval);
   if (completed) {
     control.recording.store(true);
     set_active(control, target_vus_at(spec_, 0));
     if (on_measured_start) on_measured_start();
   }
-  auto emit = [&](Nanos boundary, std::size_t stage_of_interval) {
-    IntervalInfo info{stage_of_interval, interval_start, boundary,
-                      control.active.load() == kStopped ? 0 : control.active.load(),
-                      refresh.in_flight()};
-    on_interval(info, recorder.collect());
-    interval_start = boundary;
-  };
-  while (completed && stage < spec_.stages.size()) {
+  auto active_vus = [&] { return std::max(control.active.load(), 0); };
+  while (completed) {
     if (interrupt_flag().load()) {
       completed = false;
       break;
     }
-    const Nanos next_second = (interval_start / kNanosPerSecond + 1) * kNanosPerSecond;
-    const Nanos boundary = std::min(next_second, stage_end);
-    sleep_until_mono(std::min(t0 + boundary, mono_now() + kControlTick));
+    const bool more = clock.tick(active_vus());
     const Nanos now = mono_now();
-    const Nanos t = now - t0;
-    const int target = target_vus_at(spec_, std::min(t, total));
+    const int target = target_vus_at(spec_, std::min(clock.elapsed(), total));
     ramp_down.on_change(set_active(control, target), target, now);
     ramp_down.enforce(vus, control, now);
-    if (t < boundary) continue;
-    emit(boundary, stage);
-    if (boundary == stage_end && ++stage < spec_.stages.size()) {
-      stage_end += spec_.stages[stage].duration;
-    }
+    if (!more) break;
   }
 
   // Two-step stop: no new iterations, then cancel what is still running at graceful_stop.
@@ -169,10 +143,7 @@ bool RampingVusExecutor::run(std::vector<std::unique_ptr<Vu>>& vus, metrics::Rec
     for (auto& vu : vus) vu->cancel();
   }
   for (auto& th : threads) th.join();
-  if (control.recording.load()) {
-    const Nanos end = std::max(interval_start, mono_now() - t0);
-    emit(end, std::min(stage, spec_.stages.empty() ? 0 : spec_.stages.size() - 1));
-  }
+  if (control.recording.load()) clock.finish(0);
   return completed;
 }
 

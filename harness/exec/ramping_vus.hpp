@@ -8,22 +8,12 @@
 #include <vector>
 
 #include "harness/core/clock.hpp"
+#include "harness/exec/interval_clock.hpp"
 #include "harness/exec/vu.hpp"
 #include "harness/metrics/recorder.hpp"
 #include "harness/scenario/model.hpp"
 
 namespace lg::exec {
-
-/// One collected interval of the measured run. Times are ns since the measured start.
-struct IntervalInfo {
-  std::size_t stage = 0;  ///< stage the interval belongs to
-  Nanos start = 0;
-  Nanos end = 0;
-  int vus = 0;  ///< active VUs at the end of the interval
-  bool refresh_in_flight = false;
-};
-
-using IntervalFn = std::function<void(const IntervalInfo&, std::vector<metrics::SlotData>&&)>;
 
 /// VUs that should be active t ns after the measured start (pure). Within a stage the count
 /// follows the line from the previous target and changes when the line crosses an integer

@@ -71,7 +71,7 @@ struct OptionRun {
 // Measures one option; returns false when interrupted.
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
   const Layout layout = make_layout(r.s);
-  const int max_vus = std::max(1, r.s.executor.max_vus());
+  const int max_vus = std::max(1, r.s.executor.peak_vus());
   metrics::Recorder recorder(layout.slots, static_cast<std::size_t>(max_vus) + 2);
   std::vector<driver::Statement> statements;
   const exec::MixPlan mix = make_mix(r.s, r.catalog, option, statements);
@@ -194,7 +194,7 @@ int execute_run(const RunOptions& options) {
 
   TargetOptions topts = options.target;
   if (topts.dsn.empty()) topts.dsn = s.database.dsn;
-  topts.max_connections = s.executor.max_vus() + 16;
+  topts.max_connections = s.executor.peak_vus() + 16;
   Target target = open_target(topts);
   report.target = target.display;
   auto admin = db::Connection::open(target.conninfo);

@@ -19,7 +19,8 @@
 
 namespace lg::scenario {
 
-int ExecutorSpec::max_vus() const {
+int ExecutorSpec::peak_vus() const {
+  if (open_model()) return std::max(pre_allocated_vus, max_vus);
   int peak = start_vus;
   for (const auto& s : stages) peak = std::max(peak, s.target);
   return peak;
@@ -40,6 +41,7 @@ constexpr std::int64_t kMinProducts = 1'000;
 constexpr std::int64_t kMaxProducts = 1'000'000;
 constexpr std::int64_t kMaxWeight = 1'000'000;
 constexpr std::int64_t kMaxVus = 100'000;
+constexpr std::int64_t kMaxRate = 10'000'000;  // iterations per time_unit
 constexpr std::string_view kDurationHint = "a duration string like \"30s\"";
 
 std::string type_name(toml::node_type t) {
@@ -281,54 +283,103 @@ void read_workload(const Reader& r, const toml::table& t, const std::set<std::st
   read_mix(r, r.table(r.required(t, "mix", "workload"), "workload.mix"), known, out);
 }
 
-Stage read_stage(const Reader& r, const toml::node& n, const std::string& path) {
+Stage read_stage(const Reader& r, const toml::node& n, const std::string& path,
+                 std::int64_t max_target) {
   const toml::table& t = r.table(n, path);
   r.check_keys(t, path, {"duration", "target", "name"});
   Stage s;
   s.duration = r.duration(r.required(t, "duration", path), path + ".duration", true);
   s.target =
-      static_cast<int>(r.integer(r.required(t, "target", path), path + ".target", 0, kMaxVus));
+      static_cast<int>(r.integer(r.required(t, "target", path), path + ".target", 0, max_target));
   if (auto* name = t.get("name")) s.name = r.string(*name, path + ".name");
   s.at = r.loc(n.source());
   return s;
 }
 
-std::vector<Stage> read_stages(const Reader& r, const toml::node& n) {
+std::vector<Stage> read_stages(const Reader& r, const toml::node& n, std::int64_t max_target) {
   const std::string path = "executor.stages";
   if (!n.is_array()) r.wrong_type(n, path, "an array of { duration, target } tables");
   const auto& arr = *n.as_array();
   if (arr.empty()) r.fail(n.source(), path, "needs at least one stage");
   std::vector<Stage> out;
-  for (size_t i = 0; i < arr.size(); ++i) out.push_back(read_stage(r, arr[i], indexed(path, i)));
+  for (size_t i = 0; i < arr.size(); ++i) {
+    out.push_back(read_stage(r, arr[i], indexed(path, i), max_target));
+  }
   return out;
 }
 
-void check_executor_type(const Reader& r, const toml::node& n) {
+std::string read_executor_type(const Reader& r, const toml::node& n) {
   std::string type = r.string(n, "executor.type");
-  if (type == "ramping-vus") return;
-  if (type == "constant-arrival-rate" || type == "ramping-arrival-rate") {
-    r.fail(n.source(), "executor.type",
-           "\"" + type + "\" is not supported yet; use \"ramping-vus\"");
+  if (type == "ramping-vus" || type == "constant-arrival-rate" || type == "ramping-arrival-rate") {
+    return type;
   }
   r.fail(n.source(), "executor.type",
-         "unknown executor \"" + type + "\"; expected \"ramping-vus\"");
+         "unknown executor \"" + type +
+             "\"; expected \"ramping-vus\", \"constant-arrival-rate\" or \"ramping-arrival-rate\"");
+}
+
+// pre_allocated_vus, max_vus, time_unit and arrivals of the arrival-rate executors.
+void read_open_model(const Reader& r, const toml::table& t, ExecutorSpec& out) {
+  out.pre_allocated_vus = static_cast<int>(r.integer(r.required(t, "pre_allocated_vus", "executor"),
+                                                     "executor.pre_allocated_vus", 1, kMaxVus));
+  out.max_vus = out.pre_allocated_vus;
+  if (auto* n = t.get("max_vus")) {
+    out.max_vus =
+        static_cast<int>(r.integer(*n, "executor.max_vus", out.pre_allocated_vus, kMaxVus));
+  }
+  if (auto* n = t.get("time_unit")) out.time_unit = r.duration(*n, "executor.time_unit", true);
+  if (auto* n = t.get("arrivals")) {
+    const std::string a = r.string(*n, "executor.arrivals");
+    if (a != "even" && a != "poisson") {
+      r.fail(n->source(), "executor.arrivals",
+             "expected \"even\" or \"poisson\", got \"" + a + "\"");
+    }
+    out.arrivals = a == "poisson" ? Arrivals::kPoisson : Arrivals::kEven;
+  }
+}
+
+void read_constant_arrival_rate(const Reader& r, const toml::table& t, ExecutorSpec& out) {
+  r.check_keys(t, "executor",
+               {"type", "warmup", "rate", "time_unit", "duration", "pre_allocated_vus", "max_vus",
+                "arrivals", "graceful_stop"});
+  read_open_model(r, t, out);
+  const auto& rate = r.required(t, "rate", "executor");
+  out.start_rate = static_cast<int>(r.integer(rate, "executor.rate", 1, kMaxRate));
+  Stage s;
+  s.duration = r.duration(r.required(t, "duration", "executor"), "executor.duration", true);
+  s.target = out.start_rate;
+  s.at = r.loc(rate.source());
+  out.stages = {s};
+}
+
+void read_ramping_arrival_rate(const Reader& r, const toml::table& t, ExecutorSpec& out) {
+  r.check_keys(t, "executor",
+               {"type", "warmup", "start_rate", "time_unit", "stages", "pre_allocated_vus",
+                "max_vus", "arrivals", "graceful_stop"});
+  read_open_model(r, t, out);
+  if (auto* n = t.get("start_rate")) {
+    out.start_rate = static_cast<int>(r.integer(*n, "executor.start_rate", 0, kMaxRate));
+  }
+  out.stages = read_stages(r, r.required(t, "stages", "executor"), kMaxRate);
 }
 
 void read_executor(const Reader& r, const toml::table& t, ExecutorSpec& out) {
-  // The type decides which keys are valid, so it is checked before the keys.
-  if (auto* n = t.get("type")) check_executor_type(r, *n);
+  // The type decides which keys are valid, so it is read before the keys are checked.
+  if (auto* n = t.get("type")) out.type = read_executor_type(r, *n);
+  if (auto* n = t.get("warmup")) out.warmup = r.duration(*n, "executor.warmup", false);
+  if (auto* n = t.get("graceful_stop")) {
+    out.graceful_stop = r.duration(*n, "executor.graceful_stop", false);
+  }
+  if (out.type == "constant-arrival-rate") return read_constant_arrival_rate(r, t, out);
+  if (out.type == "ramping-arrival-rate") return read_ramping_arrival_rate(r, t, out);
   r.check_keys(t, "executor",
                {"type", "warmup", "start_vus", "stages", "graceful_ramp_down", "graceful_stop"});
-  if (auto* n = t.get("warmup")) out.warmup = r.duration(*n, "executor.warmup", false);
   if (auto* n = t.get("start_vus")) {
     out.start_vus = static_cast<int>(r.integer(*n, "executor.start_vus", 0, kMaxVus));
   }
-  out.stages = read_stages(r, r.required(t, "stages", "executor"));
+  out.stages = read_stages(r, r.required(t, "stages", "executor"), kMaxVus);
   if (auto* n = t.get("graceful_ramp_down")) {
     out.graceful_ramp_down = r.duration(*n, "executor.graceful_ramp_down", false);
-  }
-  if (auto* n = t.get("graceful_stop")) {
-    out.graceful_stop = r.duration(*n, "executor.graceful_stop", false);
   }
 }
 

@@ -22,16 +22,29 @@ struct Stage {
   SourceLoc at;
 };
 
+/// How iterations arrive in the open model: evenly spaced (k6) or Poisson (pgbench -R).
+enum class Arrivals { kEven, kPoisson };
+
 /// Executor configuration as a value (k6 executor names and options, snake_case).
+/// constant-arrival-rate is normalised on load to one stage {duration, rate} with
+/// start_rate = rate, so both arrival-rate executors read the same fields.
 struct ExecutorSpec {
   std::string type = "ramping-vus";
-  Nanos warmup = 0;                           ///< run the mix first, unrecorded
-  int start_vus = 1;                          ///< ramping-vus
-  std::vector<Stage> stages;                  ///< non-empty
+  Nanos warmup = 0;                     ///< run the mix first, unrecorded
+  int start_vus = 1;                    ///< ramping-vus
+  std::vector<Stage> stages;            ///< non-empty; arrival-rate: target = rate
+  int start_rate = 0;                   ///< arrival-rate: iterations per time_unit at t=0
+  Nanos time_unit = kNanosPerSecond;    ///< arrival-rate
+  int pre_allocated_vus = 0;            ///< arrival-rate: connections opened up front
+  int max_vus = 0;                      ///< arrival-rate: ceiling (>= pre_allocated_vus)
+  Arrivals arrivals = Arrivals::kEven;  ///< arrival-rate
   Nanos graceful_ramp_down = 5 * kNanosPerSecond;  ///< let in-flight iterations of removed VUs end
   Nanos graceful_stop = 5 * kNanosPerSecond;
-  /// Highest VU count any stage reaches (connections to pre-allocate).
-  int max_vus() const;
+  /// True for constant-arrival-rate and ramping-arrival-rate (latency from intended start).
+  bool open_model() const { return type != "ramping-vus"; }
+  /// Most VUs (connections) the executor may use: the highest stage target for ramping-vus,
+  /// max_vus for the arrival-rate executors.
+  int peak_vus() const;
   /// Sum of stage durations.
   Nanos total_duration() const;
 };
@@ -71,7 +84,7 @@ struct Scenario {
   std::string source_text;     ///< the file's bytes, copied into results
   DatasetSpec dataset;
   DatabaseSpec database;
-  std::vector<MixEntry> mix;   ///< non-empty
+  std::vector<MixEntry> mix;  ///< non-empty
   ExecutorSpec executor;
   RefresherSpec refresher;
   WriterSpec writer;

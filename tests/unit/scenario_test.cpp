@@ -84,7 +84,7 @@ TEST(ScenarioLoad, FullScenarioLandsInEveryField) {
   EXPECT_EQ(e.stages[1].name, "");
   EXPECT_EQ(e.graceful_ramp_down, 3 * kNanosPerSecond);
   EXPECT_EQ(e.graceful_stop, 250 * kNanosPerMilli);
-  EXPECT_EQ(e.max_vus(), 12);
+  EXPECT_EQ(e.peak_vus(), 12);
   EXPECT_EQ(e.total_duration(), 120'500 * kNanosPerMilli);
 
   EXPECT_TRUE(s.refresher.enabled);
@@ -211,8 +211,13 @@ const BadCase kBadCases[] = {
     {"negative_seed", 4, "seed = -1", 4, "dataset.seed", "out of range"},
     {"zero_refresh_interval", 16, "interval = \"0s\"", 16, "refresher.interval", "> 0"},
     {"section_not_a_table", 2, "dataset = 5", 2, "dataset", "expected a table, got integer", 4},
-    {"arrival_rate_not_yet", 10, "type = \"constant-arrival-rate\"", 10, "executor.type",
-     "not supported yet"},
+    {"arrival_rate_rejects_ramping_vus_keys", 10, "type = \"constant-arrival-rate\"", 11,
+     "executor.stages", "unknown key"},
+    {"arrival_rate_needs_preallocated_vus", 10, "type = \"ramping-arrival-rate\"\nstart_rate = 5",
+     9, "executor.pre_allocated_vus", "required"},
+    {"arrival_rate_bad_arrivals", 10,
+     "type = \"ramping-arrival-rate\"\npre_allocated_vus = 2\narrivals = \"burst\"", 12,
+     "executor.arrivals", "\"even\" or \"poisson\""},
     {"unknown_executor", 10, "type = \"ramping-vu\"", 10, "executor.type", "unknown executor"},
     {"malformed_threshold", 18, "\"sql_duration\" = [\"p(95)<50\",\n  \"p95 fifty\"]", 19,
      "thresholds.sql_duration[1]", "p95 fifty"},
@@ -265,7 +270,7 @@ TEST(ShippedScenarios, SmokeLoads) {
   EXPECT_EQ(s.mix.size(), kKnownQueries.size());
   ASSERT_EQ(s.executor.stages.size(), 4u);
   EXPECT_EQ(s.executor.stages[2].name, "steady");
-  EXPECT_EQ(s.executor.max_vus(), 16);
+  EXPECT_EQ(s.executor.peak_vus(), 16);
   EXPECT_EQ(s.executor.total_duration(), 30 * kNanosPerSecond);
   EXPECT_TRUE(s.refresher.enabled);
   EXPECT_TRUE(s.writer.enabled);
@@ -278,10 +283,59 @@ TEST(ShippedScenarios, CompareOptionsLoads) {
   EXPECT_EQ(s.dataset.products, 100'000);
   EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
   EXPECT_EQ(s.mix.size(), kKnownQueries.size());
-  EXPECT_EQ(s.executor.max_vus(), 16);
+  EXPECT_EQ(s.executor.peak_vus(), 16);
   EXPECT_TRUE(s.refresher.enabled);
   EXPECT_TRUE(s.writer.enabled);
   EXPECT_FALSE(s.thresholds.empty());
+}
+
+}  // namespace
+}  // namespace lg::scenario
+
+namespace lg::scenario {
+namespace {
+
+const std::set<std::string> kArrivalQueries{"sku_lookup"};
+
+TEST(ScenarioOpenModel, ConstantArrivalRateBecomesOneStage) {
+  const auto s = parse_scenario(
+      "name = \"car\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+      "type = \"constant-arrival-rate\"\nrate = 300\ntime_unit = \"1m\"\nduration = \"20s\"\n"
+      "pre_allocated_vus = 4\nmax_vus = 10\narrivals = \"poisson\"\n",
+      "car.toml", kArrivalQueries);
+  const auto& e = s.executor;
+  EXPECT_TRUE(e.open_model());
+  EXPECT_EQ(e.start_rate, 300);
+  EXPECT_EQ(e.time_unit, 60 * kNanosPerSecond);
+  ASSERT_EQ(e.stages.size(), 1u);
+  EXPECT_EQ(e.stages[0].target, 300);
+  EXPECT_EQ(e.stages[0].duration, 20 * kNanosPerSecond);
+  EXPECT_EQ(e.pre_allocated_vus, 4);
+  EXPECT_EQ(e.peak_vus(), 10);
+  EXPECT_EQ(e.arrivals, Arrivals::kPoisson);
+}
+
+TEST(ScenarioOpenModel, RampingArrivalRateDefaults) {
+  const auto s = parse_scenario(
+      "name = \"rar\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+      "type = \"ramping-arrival-rate\"\npre_allocated_vus = 3\n"
+      "stages = [{ duration = \"5s\", target = 100, name = \"steady\" }]\n",
+      "rar.toml", kArrivalQueries);
+  const auto& e = s.executor;
+  EXPECT_EQ(e.start_rate, 0);
+  EXPECT_EQ(e.time_unit, kNanosPerSecond);
+  EXPECT_EQ(e.max_vus, 3);
+  EXPECT_EQ(e.peak_vus(), 3);
+  EXPECT_EQ(e.arrivals, Arrivals::kEven);
+  EXPECT_EQ(e.stages[0].name, "steady");
+}
+
+TEST(ScenarioOpenModel, MaxVusBelowPreallocatedIsAnError) {
+  EXPECT_THROW(parse_scenario("name = \"x\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+                              "type = \"constant-arrival-rate\"\nrate = 5\nduration = \"1s\"\n"
+                              "pre_allocated_vus = 4\nmax_vus = 2\n",
+                              "x.toml", kArrivalQueries),
+               InputError);
 }
 
 }  // namespace
