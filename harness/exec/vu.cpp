@@ -22,7 +22,11 @@ Vu::Vu(std::unique_ptr<driver::PgDriver> driver, workload::ParamGenerator params
       mix_(mix),
       refresh_(refresh) {}
 
-void Vu::iterate(bool record) noexcept {
+void Vu::iterate(bool record) noexcept { run(record, std::nullopt); }
+
+void Vu::iterate_at(bool record, Nanos intended) noexcept { run(record, intended); }
+
+void Vu::run(bool record, std::optional<Nanos> intended) noexcept {
   const MixItem& item = mix_.items[mix_.pick(mix_rng_)];
   params_.next_into(*item.query, values_);
   const auto refresh_before = refresh_.read();
@@ -33,8 +37,13 @@ void Vu::iterate(bool record) noexcept {
       cancel_requested_.exchange(false) && outcome.error == driver::ErrorClass::kCanceled;
   if (!record || interrupted) return;
   const bool during_refresh = RefreshTracker::overlapped(refresh_before, refresh_.read());
-  shard_.record(during_refresh ? item.slot_refresh : item.slot, metrics::to_micros(end - start),
-                outcome.error != driver::ErrorClass::kNone);
+  const bool failed = outcome.error != driver::ErrorClass::kNone;
+  const Nanos from = intended.value_or(start);
+  shard_.record(during_refresh ? item.slot_refresh : item.slot, metrics::to_micros(end - from),
+                failed);
+  shard_.record(during_refresh ? item.service_refresh : item.service,
+                metrics::to_micros(end - start), failed);
+  if (intended) shard_.record(mix_.schedule_lag, metrics::to_micros(std::max<Nanos>(0, start - *intended)), false);
 }
 
 }  // namespace lg::exec

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "harness/core/rng.hpp"
@@ -21,13 +22,16 @@ struct MixItem {
   const workload::QuerySpec* query = nullptr;
   std::size_t statement = 0;  ///< index into the driver's prepared statements
   std::uint64_t cumulative_weight = 0;
-  metrics::SlotId slot = 0;          ///< sql_duration, during_refresh:false
-  metrics::SlotId slot_refresh = 0;  ///< sql_duration, during_refresh:true
+  metrics::SlotId slot = 0;             ///< sql_duration, during_refresh:false
+  metrics::SlotId slot_refresh = 0;     ///< sql_duration, during_refresh:true
+  metrics::SlotId service = 0;          ///< sql_service_time, during_refresh:false
+  metrics::SlotId service_refresh = 0;  ///< sql_service_time, during_refresh:true
 };
 
 /// The weighted mix shared read-only by every VU of one option.
 struct MixPlan {
   std::vector<MixItem> items;
+  metrics::SlotId schedule_lag = 0;  ///< open model: actual start - intended start, µs
   /// Weighted choice: an item index drawn with probability weight/total.
   std::size_t pick(Rng& rng) const noexcept;
 };
@@ -37,9 +41,14 @@ class Vu {
   Vu(std::unique_ptr<driver::PgDriver> driver, workload::ParamGenerator params, Rng mix_rng,
      metrics::RecorderShard& shard, const MixPlan& mix, const RefreshTracker& refresh);
 
-  /// Runs one iteration: pick a query, draw parameters, execute, and (if `record`) record
-  /// its duration in µs into the shard, tagged by whether it overlapped a refresh.
+  /// Closed model: runs one iteration (pick a query, draw parameters, execute) and, if
+  /// `record`, records its duration in µs as sql_duration and sql_service_time, tagged by
+  /// whether it overlapped a refresh.
   void iterate(bool record) noexcept;
+  /// Open model: the iteration was scheduled for `intended` (mono ns). sql_duration counts from
+  /// `intended` (no coordinated omission), sql_service_time from the actual send, and
+  /// schedule_lag is the actual start minus `intended`.
+  void iterate_at(bool record, Nanos intended) noexcept;
   /// Cancels the statement in flight (graceful stop / ramp-down deadline); the interrupted
   /// iteration is not recorded. Safe from another thread.
   void cancel() noexcept {
@@ -48,6 +57,8 @@ class Vu {
   }
 
  private:
+  void run(bool record, std::optional<Nanos> intended) noexcept;
+
   std::unique_ptr<driver::PgDriver> driver_;
   workload::ParamGenerator params_;
   Rng mix_rng_;

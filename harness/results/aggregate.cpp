@@ -14,6 +14,12 @@ std::string stage_tag(const scenario::ExecutorSpec& spec, std::size_t stage) {
   return std::to_string(stage);
 }
 
+bool derives_failed_rate(const std::string& metric) {
+  const std::string suffix = "_duration";
+  return metric.size() > suffix.size() &&
+         metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::string failed_metric_for(const std::string& trend_metric) {
   const std::string suffix = "_duration";
   if (trend_metric.size() > suffix.size() &&
@@ -75,8 +81,8 @@ std::vector<metrics::SeriesStats> RunAggregate::series() const {
                                ? static_cast<double>(spec.stages[key.stage].duration) / 1e9
                                : 0.0;
     metrics::SeriesStats s{slot.metric, slot.kind, tags, std::nullopt, d.count, d.errors, seconds};
-    if (slot.kind == metrics::MetricKind::kTrend) {
-      s.hist = d.hist;
+    if (slot.kind == metrics::MetricKind::kTrend) s.hist = d.hist;
+    if (slot.kind == metrics::MetricKind::kTrend && derives_failed_rate(slot.metric)) {
       out.push_back(metrics::SeriesStats{failed_metric_for(slot.metric), metrics::MetricKind::kRate,
                                          tags, std::nullopt, d.count, d.errors, seconds});
     }

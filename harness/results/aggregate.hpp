@@ -63,6 +63,9 @@ class RunAggregate {
   std::int64_t out_of_range_ = 0;
 };
 
+/// True for the *_duration trends, which get a derived *_failed rate series.
+bool derives_failed_rate(const std::string& metric);
+
 /// Rate-metric name derived from a trend: sql_duration -> sql_failed,
 /// mv_refresh_duration -> mv_refresh_failed, http_req_duration -> http_req_failed.
 std::string failed_metric_for(const std::string& trend_metric);

@@ -46,6 +46,16 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
     }
     out += "\n";
   }
+  if (auto lag = merge_series(r.series, "schedule_lag", make_tags({{"option", opt}}))) {
+    std::int64_t dropped = 0;
+    for (const auto& s : r.series) {
+      if (s.metric == "dropped_iterations" && tag_value(s.tags, "option") == opt)
+        dropped += s.count;
+    }
+    const auto s = latency_stats(*lag);
+    out += fmt("  open model: %lld dropped iterations, schedule lag p99 %.3f ms, max %.3f ms\n",
+               static_cast<long long>(dropped), s.p99_ms, s.max_ms);
+  }
   if (o.buffer_hit_ratio) out += fmt("  buffer hit ratio: %.4f\n", *o.buffer_hit_ratio);
   for (const auto& w : o.plan_warnings) out += "  warning: " + w + "\n";
   return out;

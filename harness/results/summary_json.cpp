@@ -42,11 +42,23 @@ json scenario_json(const scenario::Scenario& s) {
       {"thresholds", thresholds}};
 }
 
+std::int64_t counter_sum(const std::vector<metrics::SeriesStats>& all, const std::string& metric,
+                         const std::string& option) {
+  std::int64_t sum = 0;
+  for (const auto& s : all) {
+    if (s.metric == metric && tag_value(s.tags, "option") == option) sum += s.count;
+  }
+  return sum;
+}
+
 json query_json(const RunReport& r, const std::string& option, const std::string& query) {
   const auto& all = r.series;
   Tags base = make_tags({{"option", option}, {"query", query}, {"kind", "read"}});
   json out;
   if (auto m = merge_series(all, "sql_duration", base)) out["all"] = to_json(latency_stats(*m));
+  if (auto m = merge_series(all, "sql_service_time", base)) {
+    out["service_time"] = to_json(latency_stats(*m));
+  }
   json stages = json::object();
   for (const auto& stage : tag_values(all, "sql_duration", "stage")) {
     Tags f = base;
@@ -102,6 +114,10 @@ json option_json(const RunReport& r, const OptionReport& o) {
   if (auto m = merge_series(r.series, "mv_refresh_duration", make_tags({{"option", opt}}))) {
     out["refresh_duration"] = to_json(latency_stats(*m));
   }
+  if (auto m = merge_series(r.series, "schedule_lag", make_tags({{"option", opt}}))) {
+    out["schedule_lag"] = to_json(latency_stats(*m));
+  }
+  out["dropped_iterations"] = counter_sum(r.series, "dropped_iterations", opt);
   return out;
 }
 

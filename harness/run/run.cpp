@@ -8,6 +8,7 @@
 #include "harness/background/refresher.hpp"
 #include "harness/background/writer.hpp"
 #include "harness/db/environment.hpp"
+#include "harness/exec/arrival_rate.hpp"
 #include "harness/exec/ramping_vus.hpp"
 #include "harness/results/report.hpp"
 #include "harness/run/dataset.hpp"
@@ -19,41 +20,53 @@ namespace {
 
 constexpr std::uint64_t kWriterStream = 1'000'000;
 
-// Slot layout of one option's recorder: two per mix entry (outside/during refresh), then the
-// writer, then the refresher.
+// Slot layout of one option's recorder: per mix entry, sql_duration and sql_service_time, each
+// outside/during a refresh (4 slots); then schedule lag, dropped iterations, the writer and the
+// refresher.
+constexpr std::size_t kSlotsPerQuery = 4;
+
 struct Layout {
   std::vector<metrics::SlotSpec> slots;
+  metrics::SlotId schedule_lag = 0;
+  metrics::SlotId dropped = 0;
   metrics::SlotId writer = 0;
   metrics::SlotId refresh = 0;
 };
 
+metrics::SlotId add_slot(Layout& l, std::string metric, metrics::MetricKind kind, Tags tags) {
+  l.slots.push_back({std::move(metric), kind, make_tags(std::move(tags))});
+  return static_cast<metrics::SlotId>(l.slots.size() - 1);
+}
+
 Layout make_layout(const scenario::Scenario& s) {
   Layout l;
   for (const auto& m : s.mix) {
-    for (const char* phase : {"false", "true"}) {
-      l.slots.push_back(
-          {"sql_duration", metrics::MetricKind::kTrend,
-           make_tags({{"query", m.query}, {"kind", "read"}, {"during_refresh", phase}})});
+    for (const char* metric : {"sql_duration", "sql_service_time"}) {
+      for (const char* phase : {"false", "true"}) {
+        add_slot(l, metric, metrics::MetricKind::kTrend,
+                 {{"query", m.query}, {"kind", "read"}, {"during_refresh", phase}});
+      }
     }
   }
-  l.writer = static_cast<metrics::SlotId>(l.slots.size());
-  l.slots.push_back({"sql_duration", metrics::MetricKind::kTrend,
-                     make_tags({{"query", "update_price_stock"}, {"kind", "write"}})});
-  l.refresh = static_cast<metrics::SlotId>(l.slots.size());
-  l.slots.push_back({"mv_refresh_duration", metrics::MetricKind::kTrend, {}});
+  l.schedule_lag = add_slot(l, "schedule_lag", metrics::MetricKind::kTrend, {});
+  l.dropped = add_slot(l, "dropped_iterations", metrics::MetricKind::kCounter, {});
+  l.writer = add_slot(l, "sql_duration", metrics::MetricKind::kTrend,
+                      {{"query", "update_price_stock"}, {"kind", "write"}});
+  l.refresh = add_slot(l, "mv_refresh_duration", metrics::MetricKind::kTrend, {});
   return l;
 }
 
 exec::MixPlan make_mix(const scenario::Scenario& s, const workload::Catalog& catalog, char option,
-                       std::vector<driver::Statement>& statements) {
+                       const Layout& layout, std::vector<driver::Statement>& statements) {
   exec::MixPlan plan;
+  plan.schedule_lag = layout.schedule_lag;
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < s.mix.size(); ++i) {
     const auto& q = catalog.query(option, s.mix[i].query);
     statements.push_back({q.name, q.sql});
     cumulative += static_cast<std::uint64_t>(s.mix[i].weight);
-    plan.items.push_back({&q, i, cumulative, static_cast<metrics::SlotId>(2 * i),
-                          static_cast<metrics::SlotId>(2 * i + 1)});
+    const auto base = static_cast<metrics::SlotId>(kSlotsPerQuery * i);
+    plan.items.push_back({&q, i, cumulative, base, base + 1, base + 2, base + 3});
   }
   return plan;
 }
@@ -72,36 +85,36 @@ struct OptionRun {
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
   const Layout layout = make_layout(r.s);
   const int max_vus = std::max(1, r.s.executor.peak_vus());
-  metrics::Recorder recorder(layout.slots, static_cast<std::size_t>(max_vus) + 2);
+  // Shards: one per VU, then the refresher, the writer and the open model's dispatcher.
+  const auto shard_of_refresher = static_cast<std::size_t>(max_vus);
+  metrics::Recorder recorder(layout.slots, shard_of_refresher + 3);
   std::vector<driver::Statement> statements;
-  const exec::MixPlan mix = make_mix(r.s, r.catalog, option, statements);
+  const exec::MixPlan mix = make_mix(r.s, r.catalog, option, layout, statements);
   std::vector<std::string> names;
   for (const auto& m : r.s.mix) names.push_back(m.query);
   out.plan_warnings =
       capture_plans(r.admin, r.catalog, option, names, r.gen, r.s.dataset.seed, r.dir / "plans");
 
   exec::RefreshTracker tracker;
-  std::vector<std::unique_ptr<exec::Vu>> vus;
-  for (int v = 0; v < max_vus; ++v) {
-    // Same streams on every option: VU v draws the same queries and parameters on A, B and C.
-    vus.push_back(std::make_unique<exec::Vu>(
+  // Same streams on every option: VU v draws the same queries and parameters on A, B and C.
+  const exec::VuFactory make_vu = [&](std::size_t v) {
+    return std::make_unique<exec::Vu>(
         std::make_unique<driver::PgDriver>(r.target.conninfo, statements),
-        workload::ParamGenerator(r.gen, r.s.dataset.seed, static_cast<std::uint64_t>(v)),
-        Rng::stream(r.s.dataset.seed, "mix", static_cast<std::uint64_t>(v)),
-        recorder.shard(static_cast<std::size_t>(v)), mix, tracker));
-  }
+        workload::ParamGenerator(r.gen, r.s.dataset.seed, v),
+        Rng::stream(r.s.dataset.seed, "mix", v), recorder.shard(v), mix, tracker);
+  };
   std::unique_ptr<background::Refresher> refresher;
   if (option == 'C' && r.s.refresher.enabled) {
-    refresher =
-        std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher.interval,
-                                                recorder.shard(max_vus), layout.refresh, tracker);
+    refresher = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher.interval,
+                                                        recorder.shard(shard_of_refresher),
+                                                        layout.refresh, tracker);
   }
   std::unique_ptr<background::Writer> writer;
   if (r.s.writer.enabled) {
     writer = std::make_unique<background::Writer>(
         r.target.conninfo, r.catalog.write_sql(option), r.s.writer.rate,
         workload::ParamGenerator(r.gen, r.s.dataset.seed, kWriterStream),
-        recorder.shard(max_vus + 1), layout.writer);
+        recorder.shard(shard_of_refresher + 1), layout.writer);
   }
 
   db::BufferStats before;
@@ -117,11 +130,19 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   r.agg.begin_option(option, layout.slots, r.s.executor);
   std::fprintf(stderr, "measuring option %c: %d VUs max, %s\n", option, max_vus,
                r.s.executor.type.c_str());
-  exec::RampingVusExecutor executor(r.s.executor);
-  const bool completed = executor.run(vus, recorder, tracker, on_start, on_interval);
+  bool completed = false;
+  if (r.s.executor.open_model()) {
+    exec::ArrivalRateExecutor executor(r.s.executor, r.s.dataset.seed,
+                                       recorder.shard(shard_of_refresher + 2), layout.dropped);
+    completed = executor.run(make_vu, recorder, tracker, on_start, on_interval);
+  } else {
+    std::vector<std::unique_ptr<exec::Vu>> vus;
+    for (int v = 0; v < max_vus; ++v) vus.push_back(make_vu(static_cast<std::size_t>(v)));
+    completed =
+        exec::RampingVusExecutor(r.s.executor).run(vus, recorder, tracker, on_start, on_interval);
+  }  // the VUs' connections close here, which makes their backends flush statistics
   if (refresher) refresher->stop();
   if (writer) writer->stop();
-  vus.clear();  // closing the VU connections makes their backends flush statistics
   if (refresher) out.refreshes = refresher->events();
   if (writer) {
     out.writes = writer->writes();

@@ -249,12 +249,13 @@ TEST(Guard, UserTableInPublicSurvivesEverySubcommand) {
 namespace lg::test {
 namespace {
 
-// A copy of sql/ with one extra query, `slow`, that sleeps 3 s on every option.
-fs::path sql_dir_with_slow_query(const fs::path& dir) {
+// A copy of sql/ with one extra query, `slow`, that sleeps `seconds` on every option.
+fs::path sql_dir_with_slow_query(const fs::path& dir, const std::string& seconds = "3") {
   const auto sql = dir / "sql";
   fs::copy(fs::path(LOADGATE_SOURCE_DIR) / "sql", sql, fs::copy_options::recursive);
   for (const char* option : {"A", "B", "C"}) {
-    write_file(sql / "queries" / option, "slow.sql", "-- params:\nSELECT pg_sleep(3);\n");
+    write_file(sql / "queries" / option, "slow.sql",
+               "-- params:\nSELECT pg_sleep(" + seconds + ");\n");
   }
   return sql;
 }
@@ -291,6 +292,44 @@ TEST(Run, GracefulRampDownInterruptsIterationsPastTheGracePeriod) {
   EXPECT_EQ(slow["count"].get<std::int64_t>(), 2) << slow.dump();
   EXPECT_EQ(slow["errors"].get<std::int64_t>(), 0);
   EXPECT_GE(slow["min_ms"].get<double>(), 2900.0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lg::test
+
+namespace lg::test {
+namespace {
+
+// Open model: 20 arrivals/s for 2 s (exactly 40 intended starts, k6's even spacing) against one
+// VU whose query takes 200 ms. Every arrival is either run or counted as dropped, never lost.
+TEST(OpenModel, EveryArrivalIsRunOrCountedAsDropped) {
+  const std::string dsn = fresh_database("open_model");
+  const auto dir = make_temp_dir("open");
+  sql_dir_with_slow_query(dir, "0.2");
+  const auto file = write_file(
+      dir, "s.toml",
+      "name = \"open\"\n[dataset]\nproducts = 1000\n[database]\noptions = [\"A\"]\n"
+      "[workload.mix]\nslow = 1\n[executor]\ntype = \"constant-arrival-rate\"\nrate = 20\n"
+      "duration = \"2s\"\npre_allocated_vus = 1\nmax_vus = 1\n"
+      "[thresholds]\n\"dropped_iterations\" = [\"count<5\"]\n");
+  std::string out;
+  const int code =
+      run_loadgate({"run", file.string(), "--dsn", dsn, "--mark-db", "--sql-dir",
+                    (dir / "sql").string(), "--results-dir", (dir / "results").string()},
+                   &out);
+  EXPECT_EQ(code, 99) << out;  // the dropped-iterations budget is blown
+  const auto summary = read_json(only_run(dir / "results") / "summary.json");
+  const auto& a = summary["options"]["A"];
+  const auto run = a["queries"]["slow"]["all"]["count"].get<std::int64_t>();
+  const auto dropped = a["dropped_iterations"].get<std::int64_t>();
+  EXPECT_EQ(run + dropped, 40) << a.dump();
+  EXPECT_GE(dropped, 20);
+  EXPECT_GE(run, 8);
+  const auto& q = a["queries"]["slow"];
+  EXPECT_GE(q["all"]["p50_ms"].get<double>(), q["service_time"]["p50_ms"].get<double>());
+  EXPECT_GE(q["service_time"]["min_ms"].get<double>(), 199.0);
+  EXPECT_TRUE(a.contains("schedule_lag"));
   fs::remove_all(dir);
 }
 
