@@ -10,6 +10,7 @@
 #include "harness/db/environment.hpp"
 #include "harness/exec/arrival_rate.hpp"
 #include "harness/exec/ramping_vus.hpp"
+#include "harness/results/hlog_sink.hpp"
 #include "harness/results/report.hpp"
 #include "harness/run/dataset.hpp"
 #include "harness/run/plans.hpp"
@@ -79,6 +80,8 @@ struct OptionRun {
   db::Connection& admin;
   results::RunAggregate& agg;
   const std::filesystem::path& dir;
+  results::HlogSink& hlog;
+  double run_start_epoch_s;
 };
 
 // Measures one option; returns false when interrupted.
@@ -118,13 +121,18 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   }
 
   db::BufferStats before;
+  double option_start_s = 0;
   auto on_start = [&] {
     before = db::buffer_stats(r.admin);
+    option_start_s = results::epoch_seconds_now() - r.run_start_epoch_s;
     const Nanos t0 = mono_now();
     if (refresher) refresher->start(t0);
     if (writer) writer->start(t0);
   };
+  const std::string option_tag(1, option);
   auto on_interval = [&](const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data) {
+    r.hlog.interval(option_tag, results::stage_tag(r.s.executor, info.stage), option_start_s, info,
+                    layout.slots, data);
     r.agg.add_interval(info, std::move(data));
   };
   r.agg.begin_option(option, layout.slots, r.s.executor);
@@ -224,10 +232,16 @@ int execute_run(const RunOptions& options) {
 
   const datagen::ProductGenerator gen(s.dataset.seed, s.dataset.products);
   results::RunAggregate agg;
+  std::error_code ec;
+  std::filesystem::create_directories(report.dir, ec);
+  if (ec) throw InfraError("cannot create " + report.dir.string() + ": " + ec.message());
+  const double run_start_epoch_s = results::epoch_seconds_now();
+  results::HlogSink hlog(report.dir / "latency.hlog", run_start_epoch_s);
   std::string failure;
   try {
     prepare_options(s, gen, admin, options.sql_dir, report);
-    measure_all(OptionRun{s, catalog, gen, target, admin, agg, report.dir}, report);
+    measure_all(OptionRun{s, catalog, gen, target, admin, agg, report.dir, hlog, run_start_epoch_s},
+                report);
   } catch (const Interrupted&) {
     report.complete = false;
     report.incomplete_reason = "interrupted";

@@ -8,12 +8,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/metrics/hlog.hpp"
+#include "tests/integration/pg_fixture.hpp"
 
 namespace lg::metrics {
 namespace {
@@ -143,6 +145,48 @@ TEST_F(HlogInterop, HistogramLogProcessorReadsOurLogWithMatchingPercentiles) {
   }
   check_against_java(process(log, "sql_duration"), durations);
   check_against_java(process(log, "sql_service_time"), service);
+}
+
+}  // namespace
+}  // namespace lg::metrics
+
+namespace lg::metrics {
+namespace {
+
+// A real run: `loadgate run` with ramping-arrival-rate writes latency.hlog; HdrHistogram's own
+// HistogramLogProcessor, reading one series of it, reports the p50/p99 that summary.json does.
+TEST_F(HlogInterop, RunsLatencyHlogMatchesTheSummary) {
+  const std::string dsn = lg::test::fresh_database("hlog_run");
+  const fs::path scenario = dir_ / "open.toml";
+  std::ofstream(scenario)
+      << "name = \"hlog\"\n[dataset]\nproducts = 1000\n[database]\noptions = [\"A\"]\n"
+         "[workload.mix]\nsku_lookup = 1\n[executor]\ntype = \"ramping-arrival-rate\"\n"
+         "start_rate = 100\npre_allocated_vus = 2\nmax_vus = 4\n"
+         "stages = [{ duration = \"1s\", target = 300 }, { duration = \"2s\", target = 300, "
+         "name = \"steady\" }]\n";
+  std::string out;
+  ASSERT_EQ(lg::test::run_loadgate({"run", scenario.string(), "--dsn", dsn, "--mark-db",
+                                    "--results-dir", (dir_ / "results").string()},
+                                   &out),
+            0)
+      << out;
+  const fs::path run = fs::directory_iterator(dir_ / "results")->path();
+  std::ifstream summary_in(run / "summary.json");
+  const auto summary = nlohmann::json::parse(summary_in);
+  const auto& steady = summary["options"]["A"]["queries"]["sku_lookup"]["stages"]["steady"];
+  const std::string tag =
+      "sql_duration{during_refresh:false;kind:read;option:A;query:sku_lookup;stage:steady}";
+  const fs::path prefix = dir_ / "steady";
+  const std::string cmd = "java -cp " + jar_ + " org.HdrHistogram.HistogramLogProcessor -i '" +
+                          (run / "latency.hlog").string() + "' -o '" + prefix.string() +
+                          "' -outputValueUnitRatio 1000 -csv -tag '" + tag + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const auto rows = read_csv_rows(prefix);
+  ASSERT_FALSE(rows.empty());
+  const auto& last = rows.back();  // running totals over the steady stage's intervals
+  EXPECT_EQ(std::stoll(last[5]), steady["count"].get<std::int64_t>());
+  EXPECT_NEAR(std::stod(last[6]), steady["p50_ms"].get<double>(), 0.0015);
+  EXPECT_NEAR(std::stod(last[8]), steady["p99_ms"].get<double>(), 0.0015);
 }
 
 }  // namespace

@@ -1,0 +1,53 @@
+#include "harness/results/hlog_sink.hpp"
+
+#include <chrono>
+
+#include "harness/core/errors.hpp"
+
+namespace lg::results {
+namespace {
+
+std::string log_safe(std::string s) {
+  for (char& c : s) {
+    if (c == ' ' || c == ',' || c == '\n' || c == '\r' || c == '\t') c = '_';
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string hlog_tag(const std::string& metric, const Tags& tags) {
+  std::string out = log_safe(metric) + "{";
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    if (i) out += ';';
+    out += log_safe(tags[i].first) + ":" + log_safe(tags[i].second);
+  }
+  return out + "}";
+}
+
+double epoch_seconds_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+HlogSink::HlogSink(const std::filesystem::path& file, double run_start_epoch_s)
+    : out_(file), writer_(out_, run_start_epoch_s, LOADGATE_VERSION) {
+  if (!out_) throw InfraError("cannot write " + file.string());
+}
+
+void HlogSink::interval(const std::string& option, const std::string& stage, double option_start_s,
+                        const exec::IntervalInfo& info, const std::vector<metrics::SlotSpec>& slots,
+                        const std::vector<metrics::SlotData>& data) {
+  const double start = option_start_s + static_cast<double>(info.start) / 1e9;
+  const double length = static_cast<double>(info.end - info.start) / 1e9;
+  for (std::size_t i = 0; i < slots.size() && i < data.size(); ++i) {
+    if (slots[i].kind != metrics::MetricKind::kTrend || data[i].hist.count() == 0) continue;
+    Tags tags = slots[i].tags;
+    tags.emplace_back("option", option);
+    tags.emplace_back("stage", stage);
+    writer_.write_interval(hlog_tag(slots[i].metric, make_tags(std::move(tags))), start, length,
+                           data[i].hist);
+  }
+  out_.flush();
+}
+
+}  // namespace lg::results
