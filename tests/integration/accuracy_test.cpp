@@ -1,0 +1,128 @@
+// Measurement accuracy against a target whose latency the test controls (issue 3, item 6):
+// a real PostgreSQL query that waits on an advisory lock the test holds for S every P, so the
+// target "freezes" on schedule. The open model must report the analytic distribution; the
+// closed model's numbers show what coordinated omission hides.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "harness/db/connection.hpp"
+#include "tests/integration/pg_fixture.hpp"
+
+namespace lg::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr double kStallMs = 300;  // S
+constexpr int kStalls = 3;        // stalls at +2 s, +5 s, +8 s: P = 3 s
+constexpr double kWindowS = 12;   // measured window T
+constexpr int kRate = 100;        // R, arrivals per second
+constexpr std::int64_t kLockKey = 4242;
+
+fs::path make_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "lgtest-acc-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+// sql/ plus a query `gate` that waits while the test holds the advisory lock.
+void write_sql_dir(const fs::path& dir) {
+  fs::copy(fs::path(LOADGATE_SOURCE_DIR) / "sql", dir / "sql", fs::copy_options::recursive);
+  for (const char* option : {"A", "B", "C"}) {
+    std::ofstream(dir / "sql" / "queries" / option / "gate.sql")
+        << "-- params:\nSELECT pg_advisory_xact_lock_shared(" << kLockKey << ");\n";
+  }
+}
+
+// Starts `loadgate run`, waits until it measures, then freezes the target S at +2, +5, +8 s.
+json run_with_stalls(const std::string& dsn, const fs::path& dir, const std::string& executor) {
+  const fs::path scenario = dir / "s.toml";
+  std::ofstream(scenario) << "name = \"acc\"\n[dataset]\nproducts = 1000\n[database]\noptions = "
+                             "[\"A\"]\n[workload.mix]\ngate = 1\n[executor]\n"
+                          << executor;
+  const fs::path results = dir / "results";
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], STDERR_FILENO);
+    ::dup2(fds[1], STDOUT_FILENO);
+    const std::string sql = (dir / "sql").string(), res = results.string();
+    ::execl(LOADGATE_BINARY, LOADGATE_BINARY, "run", scenario.c_str(), "--dsn", dsn.c_str(),
+            "--mark-db", "--sql-dir", sql.c_str(), "--results-dir", res.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  while (out.find("measuring option A") == std::string::npos) {
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  auto locker = db::Connection::open(dsn);
+  const auto start = std::chrono::steady_clock::now();
+  for (int k = 0; k < kStalls; ++k) {
+    std::this_thread::sleep_until(start + milliseconds(2000 + 3000 * k));
+    locker.exec("SELECT pg_advisory_lock(" + std::to_string(kLockKey) + ")");
+    std::this_thread::sleep_for(milliseconds(static_cast<int>(kStallMs)));
+    locker.exec("SELECT pg_advisory_unlock(" + std::to_string(kLockKey) + ")");
+  }
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, n);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  const fs::path run = fs::directory_iterator(results)->path();
+  std::ifstream in(run / "summary.json");
+  const json summary = json::parse(in);
+  fs::remove_all(results);
+  return summary["options"]["A"]["queries"]["gate"];
+}
+
+TEST(Accuracy, OpenModelReportsTheStallThatClosedModelHides) {
+  const std::string dsn = fresh_database("accuracy");
+  const fs::path dir = make_dir();
+  write_sql_dir(dir);
+  // Open model: every arrival during a stall waits for its end, so latencies spread uniformly
+  // over (0, S]: k·R·(S − x) samples exceed x out of R·T, hence p99 = S − 0.01·T/k, max = S.
+  const json open =
+      run_with_stalls(dsn, dir,
+                      "type = \"constant-arrival-rate\"\nrate = " + std::to_string(kRate) +
+                          "\nduration = \"12s\"\npre_allocated_vus = 45\nmax_vus = 50\n");
+  const double expected_p99 = kStallMs - 0.01 * kWindowS * 1000 / kStalls;
+  const double open_p99 = open["all"]["p99_ms"].get<double>();
+  const double open_max = open["all"]["max_ms"].get<double>();
+  EXPECT_NEAR(open_p99, expected_p99, 0.05 * expected_p99) << open.dump();
+  EXPECT_NEAR(open_max, kStallMs, 0.05 * kStallMs) << open.dump();
+  EXPECT_NEAR(open["all"]["count"].get<double>(), kRate * kWindowS, 2);
+
+  // Closed model: 4 VUs block during each stall, so only 4 samples per stall carry it.
+  const json closed = run_with_stalls(
+      dsn, dir,
+      "type = \"ramping-vus\"\nstart_vus = 4\nstages = [{ duration = \"12s\", target = 4 }]\n");
+  const double closed_p99 = closed["service_time"]["p99_ms"].get<double>();
+  std::cout << "stall S=" << kStallMs << " ms every 3 s, R=" << kRate << "/s, T=" << kWindowS
+            << " s: analytic p99 " << expected_p99 << " ms; open model p99 " << open_p99
+            << " ms, max " << open_max << " ms; closed model p99 " << closed_p99 << " ms, max "
+            << closed["all"]["max_ms"].get<double>() << " ms\n";
+  EXPECT_LT(closed_p99, 0.1 * expected_p99) << closed.dump();
+  EXPECT_NEAR(closed["all"]["max_ms"].get<double>(), kStallMs, 0.1 * kStallMs);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lg::test
