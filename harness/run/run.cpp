@@ -1,5 +1,7 @@
 #include "harness/run/run.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -11,6 +13,7 @@
 #include "harness/exec/arrival_rate.hpp"
 #include "harness/exec/ramping_vus.hpp"
 #include "harness/results/hlog_sink.hpp"
+#include "harness/results/progress.hpp"
 #include "harness/results/report.hpp"
 #include "harness/run/dataset.hpp"
 #include "harness/run/plans.hpp"
@@ -82,6 +85,7 @@ struct OptionRun {
   const std::filesystem::path& dir;
   results::HlogSink& hlog;
   double run_start_epoch_s;
+  results::ProgressLine& progress;
 };
 
 // Measures one option; returns false when interrupted.
@@ -133,9 +137,11 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   auto on_interval = [&](const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data) {
     r.hlog.interval(option_tag, results::stage_tag(r.s.executor, info.stage), option_start_s, info,
                     layout.slots, data);
+    r.progress.interval(info, data, static_cast<int>((tracker.read() + 1) / 2));
     r.agg.add_interval(info, std::move(data));
   };
   r.agg.begin_option(option, layout.slots, r.s.executor);
+  r.progress.begin_option(option, r.s.executor, layout.slots);
   std::fprintf(stderr, "measuring option %c: %d VUs max, %s\n", option, max_vus,
                r.s.executor.type.c_str());
   bool completed = false;
@@ -149,6 +155,7 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     completed =
         exec::RampingVusExecutor(r.s.executor).run(vus, recorder, tracker, on_start, on_interval);
   }  // the VUs' connections close here, which makes their backends flush statistics
+  r.progress.end_option();
   if (refresher) refresher->stop();
   if (writer) writer->stop();
   if (refresher) out.refreshes = refresher->events();
@@ -237,10 +244,12 @@ int execute_run(const RunOptions& options) {
   if (ec) throw InfraError("cannot create " + report.dir.string() + ": " + ec.message());
   const double run_start_epoch_s = results::epoch_seconds_now();
   results::HlogSink hlog(report.dir / "latency.hlog", run_start_epoch_s);
+  results::ProgressLine progress(stderr, isatty(STDERR_FILENO) != 0);
   std::string failure;
   try {
     prepare_options(s, gen, admin, options.sql_dir, report);
-    measure_all(OptionRun{s, catalog, gen, target, admin, agg, report.dir, hlog, run_start_epoch_s},
+    measure_all(OptionRun{s, catalog, gen, target, admin, agg, report.dir, hlog, run_start_epoch_s,
+                          progress},
                 report);
   } catch (const Interrupted&) {
     report.complete = false;
