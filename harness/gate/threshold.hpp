@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/core/clock.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/core/tags.hpp"
 #include "harness/metrics/series_stats.hpp"
@@ -28,7 +29,8 @@ struct Threshold {
   double percentile = 0;  ///< for kPercentile, in (0, 100]
   Op op = Op::kLess;
   double limit = 0;
-  bool abort_on_fail = false;  ///< reserved for k6's abortOnFail (evaluated at end for now)
+  bool abort_on_fail = false;  ///< k6 abortOnFail: stop the run as soon as it is crossed
+  Nanos delay_abort_eval = 0;  ///< k6 delayAbortEval: no abort check before this much run time
   std::string selector;        ///< source text of the key, e.g. "sql_duration{query:x}"
   std::string source;          ///< source text of the expression, e.g. "p(95)<20"
   SourceLoc at;                ///< where the expression was written

@@ -86,7 +86,27 @@ struct OptionRun {
   results::HlogSink& hlog;
   double run_start_epoch_s;
   results::ProgressLine& progress;
+  std::string& abort_reason;  ///< set when an abort_on_fail threshold stopped the run
 };
+
+// k6 abortOnFail: thresholds marked so are evaluated after every interval once delay_abort_eval
+// of this option's measured time has passed; a crossed one stops the run (like Ctrl-C, but the
+// exit code is 99). Returns the reason, or "" to go on.
+std::string check_abort(const scenario::Scenario& s, const results::RunAggregate& agg,
+                        Nanos elapsed) {
+  std::vector<gate::Threshold> due;
+  for (const auto& t : s.thresholds) {
+    if (t.abort_on_fail && elapsed >= t.delay_abort_eval) due.push_back(t);
+  }
+  if (due.empty()) return "";
+  for (const auto& res : gate::evaluate(due, agg.series())) {
+    if (!res.passed && res.observed) {
+      return "threshold " + res.threshold.selector + " " + res.threshold.source +
+             " crossed (abort_on_fail)";
+    }
+  }
+  return "";
+}
 
 // Measures one option; returns false when interrupted.
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
@@ -139,6 +159,10 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
                     layout.slots, data);
     r.progress.interval(info, data, static_cast<int>((tracker.read() + 1) / 2));
     r.agg.add_interval(info, std::move(data));
+    if (r.abort_reason.empty()) {
+      r.abort_reason = check_abort(r.s, r.agg, info.end);
+      if (!r.abort_reason.empty()) exec::interrupt_flag().store(true);
+    }
   };
   r.agg.begin_option(option, layout.slots, r.s.executor);
   r.progress.begin_option(option, r.s.executor, layout.slots);
@@ -245,15 +269,15 @@ int execute_run(const RunOptions& options) {
   const double run_start_epoch_s = results::epoch_seconds_now();
   results::HlogSink hlog(report.dir / "latency.hlog", run_start_epoch_s);
   results::ProgressLine progress(stderr, isatty(STDERR_FILENO) != 0);
-  std::string failure;
+  std::string failure, abort_reason;
   try {
     prepare_options(s, gen, admin, options.sql_dir, report);
     measure_all(OptionRun{s, catalog, gen, target, admin, agg, report.dir, hlog, run_start_epoch_s,
-                          progress},
+                          progress, abort_reason},
                 report);
   } catch (const Interrupted&) {
     report.complete = false;
-    report.incomplete_reason = "interrupted";
+    report.incomplete_reason = abort_reason.empty() ? "interrupted" : abort_reason;
   } catch (const std::exception& e) {
     report.complete = false;
     report.incomplete_reason = failure = e.what();
@@ -261,6 +285,7 @@ int execute_run(const RunOptions& options) {
   finish(report, agg);
   announce_kept(target);
   if (!failure.empty()) throw InfraError("run cut short: " + failure);
+  if (!abort_reason.empty()) return static_cast<int>(ExitCode::kThresholds);
   if (!report.complete) return static_cast<int>(ExitCode::kInterrupted);
   return static_cast<int>(report.thresholds_passed() ? ExitCode::kOk : ExitCode::kThresholds);
 }

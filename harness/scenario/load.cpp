@@ -403,7 +403,27 @@ void read_writer(const Reader& r, const toml::table& t, WriterSpec& out) {
 // parse_threshold words its own error; re-issue it under our dotted field so every scenario
 // error names the key path the same way.
 gate::Threshold threshold_at(const Reader& r, std::string_view selector, const toml::node& n,
+                             const std::string& field);
+
+// k6's object form: { threshold = "p(95)<200", abort_on_fail = true, delay_abort_eval = "10s" }.
+gate::Threshold threshold_object_at(const Reader& r, std::string_view selector,
+                                    const toml::table& t, const std::string& field) {
+  r.check_keys(t, field, {"threshold", "abort_on_fail", "delay_abort_eval"});
+  gate::Threshold th =
+      threshold_at(r, selector, r.required(t, "threshold", field), field + ".threshold");
+  if (auto* n = t.get("abort_on_fail")) {
+    if (!n->is_boolean()) r.wrong_type(*n, field + ".abort_on_fail", "a boolean");
+    th.abort_on_fail = n->as_boolean()->get();
+  }
+  if (auto* n = t.get("delay_abort_eval")) {
+    th.delay_abort_eval = r.duration(*n, field + ".delay_abort_eval", false);
+  }
+  return th;
+}
+
+gate::Threshold threshold_at(const Reader& r, std::string_view selector, const toml::node& n,
                              const std::string& field) {
+  if (n.is_table()) return threshold_object_at(r, selector, *n.as_table(), field);
   std::string expr = r.string(n, field);
   SourceLoc at = r.loc(n.source());
   try {
@@ -423,7 +443,9 @@ void read_thresholds(const Reader& r, const toml::table& t, std::vector<gate::Th
       out.push_back(threshold_at(r, key->str(), *node, field));
       continue;
     }
-    if (!node->is_array()) r.wrong_type(*node, field, "an array of expression strings");
+    if (!node->is_array()) {
+      r.wrong_type(*node, field, "an array of expression strings or { threshold, ... } tables");
+    }
     const auto& arr = *node->as_array();
     if (arr.empty()) r.fail(node->source(), field, "needs at least one expression");
     for (size_t i = 0; i < arr.size(); ++i) {

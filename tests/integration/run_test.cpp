@@ -335,3 +335,36 @@ TEST(OpenModel, EveryArrivalIsRunOrCountedAsDropped) {
 
 }  // namespace
 }  // namespace lg::test
+
+namespace lg::test {
+namespace {
+
+// k6 abortOnFail: a crossed threshold marked so stops the run early (after its delay), the
+// results say why, later options are not measured, and the exit code is 99.
+TEST(Run, AbortOnFailThresholdStopsTheRunEarly) {
+  const std::string dsn = fresh_database("abort_on_fail");
+  const auto dir = make_temp_dir("abort");
+  const auto file = write_file(
+      dir, "s.toml",
+      scenario_text("abort", "[\"A\", \"B\"]", "[{ duration = \"30s\", target = 2 }]",
+                    "\"sql_duration\" = [{ threshold = \"p(50)<0.001\", abort_on_fail = true, "
+                    "delay_abort_eval = \"1s\" }]\n"));
+  const auto start = std::chrono::steady_clock::now();
+  std::string out;
+  const int code = run_loadgate({"run", file.string(), "--dsn", dsn, "--mark-db", "--results-dir",
+                                 (dir / "results").string()},
+                                &out);
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
+  EXPECT_EQ(code, 99) << out;
+  EXPECT_LT(seconds.count(), 25.0);  // far less than the 30 s stage
+  const auto summary = read_json(only_run(dir / "results") / "summary.json");
+  EXPECT_FALSE(summary["run"]["complete"].get<bool>());
+  EXPECT_NE(summary["run"]["incomplete_reason"].get<std::string>().find("abort_on_fail"),
+            std::string::npos);
+  EXPECT_TRUE(summary["options"]["A"]["measured"].get<bool>());
+  EXPECT_FALSE(summary["options"]["B"]["measured"].get<bool>());
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lg::test

@@ -340,3 +340,28 @@ TEST(ScenarioOpenModel, MaxVusBelowPreallocatedIsAnError) {
 
 }  // namespace
 }  // namespace lg::scenario
+
+namespace lg::scenario {
+namespace {
+
+TEST(ScenarioThresholds, ObjectFormCarriesAbortOnFailAndDelay) {
+  const auto s = parse_scenario(
+      "name = \"t\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+      "stages = [{ duration = \"5s\", target = 1 }]\n[thresholds]\n"
+      "\"sql_duration\" = [\"p(95)<50\", { threshold = \"p(99)<100\", abort_on_fail = true, "
+      "delay_abort_eval = \"10s\" }]\n",
+      "t.toml", {"sku_lookup"});
+  ASSERT_EQ(s.thresholds.size(), 2u);
+  EXPECT_FALSE(s.thresholds[0].abort_on_fail);
+  EXPECT_TRUE(s.thresholds[1].abort_on_fail);
+  EXPECT_EQ(s.thresholds[1].delay_abort_eval, 10 * kNanosPerSecond);
+  EXPECT_EQ(s.thresholds[1].source, "p(99)<100");
+  EXPECT_THROW(parse_scenario("name = \"t\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+                              "stages = [{ duration = \"5s\", target = 1 }]\n[thresholds]\n"
+                              "\"sql_duration\" = [{ threshold = \"p(99)<100\", abort = true }]\n",
+                              "t.toml", {"sku_lookup"}),
+               InputError);
+}
+
+}  // namespace
+}  // namespace lg::scenario
