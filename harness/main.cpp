@@ -28,6 +28,9 @@ int dispatch(const lg::cli::Command& cmd) {
   if (const auto* gen = std::get_if<lg::cli::DatagenOptions>(&cmd)) {
     return lg::cli::execute_datagen(*gen);
   }
+  if (const auto* merge = std::get_if<lg::cli::MergeOptions>(&cmd)) {
+    return lg::cli::execute_merge(*merge);
+  }
   return lg::cli::execute_verify(std::get<lg::cli::VerifyOptions>(cmd));
 }
 

@@ -5,7 +5,12 @@
 
 #include "datagen/copy_loader.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/gate/threshold.hpp"
+#include "harness/results/hlog_sink.hpp"
+#include "harness/results/report.hpp"
+#include "harness/results/series_file.hpp"
 #include "harness/run/dataset.hpp"
+#include "harness/scenario/model.hpp"
 #include "harness/verify/verify.hpp"
 #include "harness/workload/catalog.hpp"
 #include "harness/workload/params.hpp"
@@ -99,6 +104,38 @@ int execute_verify(const VerifyOptions& o) {
               static_cast<unsigned long long>(gen.seed()));
   run::announce_kept(target);
   return report.ok() ? 0 : 1;
+}
+
+int execute_merge(const MergeOptions& o) {
+  const auto catalog = workload::Catalog::load(o.sql_dir);
+  const auto s = scenario::load_scenario(o.runs.front() / "scenario.toml", catalog.common_names());
+  std::vector<std::vector<metrics::SeriesStats>> runs;
+  std::vector<std::filesystem::path> logs;
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& run : o.runs) {
+    runs.push_back(results::read_series_json(run / "series.json"));
+    logs.push_back(run / "latency.hlog");
+    sources.push_back(run.string());
+  }
+  results::RunReport report;
+  report.scenario = &s;
+  report.run_id = o.out.filename().string();
+  report.dir = o.out;
+  report.started_at = report.finished_at = results::utc_now(false);
+  report.target = "merged";
+  report.environment = {{"merged_from", sources}};
+  report.series = results::merge_runs(runs);
+  for (char option : s.database.options) {
+    results::OptionReport opt;
+    opt.option = option;
+    opt.measured = true;
+    report.options.push_back(std::move(opt));
+  }
+  report.thresholds = gate::evaluate(s.thresholds, report.series);
+  results::write_all(report);
+  results::merge_hlogs(logs, o.out / "latency.hlog");
+  std::fputs(results::format_console(report).c_str(), stdout);
+  return static_cast<int>(report.thresholds_passed() ? ExitCode::kOk : ExitCode::kThresholds);
 }
 
 }  // namespace lg::cli

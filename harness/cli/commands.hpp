@@ -13,4 +13,10 @@ int execute_datagen(const DatagenOptions& options);
 /// dataset first; on an external database it uses the recorded dataset (or --rebuild).
 int execute_verify(const VerifyOptions& options);
 
+/// Merges runs of one scenario (load generators sharing one target): series.json histograms
+/// and counts add, latency.hlog intervals align by wall-clock second, thresholds of the first
+/// run's scenario are evaluated on the merged data. Writes a run folder at --out; returns 0 or
+/// 99 like `run`.
+int execute_merge(const MergeOptions& options);
+
 }  // namespace lg::cli

@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "  run <scenario.toml>   build the dataset, replay the workload, write results/<run>/\n"
     "  datagen               generate products into options A/B/C (or print COPY rows)\n"
     "  verify                check that A, B and C answer every query alike\n"
+    "  merge <run> <run>...  combine runs losslessly and re-evaluate thresholds (--out DIR)\n"
     "run 'loadgate <command> --help' for its options\n";
 
 struct TargetFlags {
@@ -142,6 +143,27 @@ Command parse_verify(const std::vector<std::string>& args) {
   return o;
 }
 
+Command parse_merge(const std::vector<std::string>& args) {
+  MergeOptions o;
+  std::vector<std::string> runs;
+  std::string out, sql_dir;
+  po::options_description d("loadgate merge options");
+  d.add_options()("run", po::value(&runs)->multitoken(), "run folders (positional)")(
+      "out", po::value(&out), "folder for the merged run (required)")(
+      "sql-dir", po::value(&sql_dir), "the sql/ folder (to read the scenarios' queries)");
+  po::positional_options_description pos;
+  pos.add("run", -1);
+  if (parse_into(args, d, &pos)) {
+    return HelpRequest{help_of("usage: loadgate merge <run> <run>... --out <dir>", d)};
+  }
+  if (runs.size() < 2) throw InputError("merge", "needs at least two run folders");
+  if (out.empty()) throw InputError("--out", "missing: the folder for the merged run");
+  o.runs.assign(runs.begin(), runs.end());
+  o.out = out;
+  o.sql_dir = sql_dir.empty() ? run::default_sql_dir() : std::filesystem::path(sql_dir);
+  return o;
+}
+
 }  // namespace
 
 std::vector<char> parse_option_list(const std::string& text, const std::string& flag) {
@@ -168,9 +190,10 @@ Command parse(int argc, char** argv) {
   if (cmd == "run") return parse_run(rest);
   if (cmd == "datagen") return parse_datagen(rest);
   if (cmd == "verify") return parse_verify(rest);
+  if (cmd == "merge") return parse_merge(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") return HelpRequest{kUsage};
   throw InputError("command line",
-                   "unknown command \"" + cmd + "\"; expected run, datagen or verify");
+                   "unknown command \"" + cmd + "\"; expected run, datagen, verify or merge");
 }
 
 }  // namespace lg::cli

@@ -35,11 +35,19 @@ struct VerifyOptions {
   std::filesystem::path sql_dir;
 };
 
+/// `loadgate merge <run> <run>... --out <dir>`: combine runs losslessly, re-evaluate thresholds.
+struct MergeOptions {
+  std::vector<std::filesystem::path> runs;  ///< results/<run> folders, at least two
+  std::filesystem::path out;
+  std::filesystem::path sql_dir;
+};
+
 struct HelpRequest {
   std::string text;
 };
 
-using Command = std::variant<run::RunOptions, DatagenOptions, VerifyOptions, HelpRequest>;
+using Command =
+    std::variant<run::RunOptions, DatagenOptions, VerifyOptions, MergeOptions, HelpRequest>;
 
 /// Parses argv. Throws InputError (exit 2) naming the flag for unknown flags, bad values or a
 /// missing subcommand.

@@ -1,6 +1,8 @@
 #include "harness/results/hlog_sink.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <map>
 
 #include "harness/core/errors.hpp"
 
@@ -48,6 +50,41 @@ void HlogSink::interval(const std::string& option, const std::string& stage, dou
                            data[i].hist);
   }
   out_.flush();
+}
+
+void merge_hlogs(const std::vector<std::filesystem::path>& in, const std::filesystem::path& out) {
+  struct Slot {
+    double length_s = 0;
+    metrics::Histogram hist;
+  };
+  std::map<std::pair<std::int64_t, std::string>, Slot> slots;  // (wall-clock second, tag)
+  double start = 0;
+  for (const auto& file : in) {
+    std::ifstream f(file);
+    if (!f) throw InputError(SourceLoc{file.string(), 0, 0}, "latency.hlog", "cannot read");
+    metrics::Hlog log;
+    try {
+      log = metrics::read_hlog(f);
+    } catch (const std::exception& e) {
+      throw InputError(SourceLoc{file.string(), 0, 0}, "latency.hlog", e.what());
+    }
+    if (start == 0 || log.start_epoch_s < start) start = log.start_epoch_s;
+    for (auto& iv : log.intervals) {
+      const auto second = static_cast<std::int64_t>(std::floor(log.base_epoch_s + iv.start_s));
+      auto [it, fresh] = slots.try_emplace({second, iv.tag}, Slot{iv.length_s, iv.hist});
+      if (fresh) continue;
+      it->second.hist.add(iv.hist);
+      it->second.length_s = std::max(it->second.length_s, iv.length_s);
+    }
+  }
+  std::ofstream f(out);
+  if (!f) throw InfraError("cannot write " + out.string());
+  start = std::floor(start);  // whole seconds, so every aligned interval starts at >= 0
+  metrics::HlogWriter writer(f, start, LOADGATE_VERSION);
+  for (const auto& [key, slot] : slots) {
+    writer.write_interval(key.second, static_cast<double>(key.first) - start, slot.length_s,
+                          slot.hist);
+  }
 }
 
 }  // namespace lg::results

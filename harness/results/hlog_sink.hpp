@@ -34,6 +34,11 @@ class HlogSink {
   metrics::HlogWriter writer_;
 };
 
+/// Merges interval logs of runs that shared one wall-clock window: intervals of the same tag
+/// starting in the same wall-clock second are added. Throws InputError naming a file that is
+/// missing or malformed, InfraError when `out` cannot be written.
+void merge_hlogs(const std::vector<std::filesystem::path>& in, const std::filesystem::path& out);
+
 /// Wall-clock seconds since the Unix epoch (system_clock).
 double epoch_seconds_now();
 

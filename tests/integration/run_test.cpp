@@ -14,6 +14,9 @@
 #include <thread>
 
 #include "harness/db/connection.hpp"
+#include "harness/metrics/hlog.hpp"
+#include "harness/results/series_file.hpp"
+#include "harness/results/stats.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 namespace lg::test {
@@ -363,6 +366,72 @@ TEST(Run, AbortOnFailThresholdStopsTheRunEarly) {
             std::string::npos);
   EXPECT_TRUE(summary["options"]["A"]["measured"].get<bool>());
   EXPECT_FALSE(summary["options"]["B"]["measured"].get<bool>());
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lg::test
+
+namespace lg::test {
+namespace {
+
+// `merge` of two runs gives the percentiles of the union of their samples, sums counts and
+// errors, merges latency.hlog, and re-evaluates the scenario's thresholds on the merged data.
+TEST(Merge, TwoRunsGiveThePercentilesOfTheUnionOfTheirSamples) {
+  const std::string dsn = fresh_database("merge");
+  const auto dir = make_temp_dir("merge");
+  const auto file = write_file(
+      dir, "s.toml",
+      scenario_text("merge", "[\"A\"]", "[{ duration = \"2s\", target = 2, name = \"steady\" }]",
+                    "\"sql_duration{kind:read}\" = [\"p(99)<0.001\"]\n"));
+  std::vector<fs::path> runs;
+  for (int i = 0; i < 2; ++i) {
+    const auto results = dir / ("results" + std::to_string(i));
+    std::string out;
+    ASSERT_EQ(run_loadgate({"run", file.string(), "--dsn", dsn, "--mark-db", "--results-dir",
+                            results.string()},
+                           &out),
+              99)
+        << out;
+    runs.push_back(only_run(results));
+  }
+  const auto merged_dir = dir / "merged";
+  std::string out;
+  EXPECT_EQ(run_loadgate(
+                {"merge", runs[0].string(), runs[1].string(), "--out", merged_dir.string()}, &out),
+            99)
+      << out;
+  const Tags sku = make_tags({{"query", "sku_lookup"}, {"kind", "read"}});
+  metrics::Histogram uni;
+  std::int64_t count = 0;
+  for (const auto& run : runs) {
+    const auto m =
+        results::merge_series(results::read_series_json(run / "series.json"), "sql_duration", sku);
+    ASSERT_TRUE(m);
+    uni.add(*m->hist);
+    count += m->count;
+  }
+  const auto merged = results::merge_series(results::read_series_json(merged_dir / "series.json"),
+                                            "sql_duration", sku);
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(merged->count, count);
+  for (double p : {50.0, 90.0, 99.0, 99.9, 100.0}) {
+    EXPECT_EQ(merged->hist->value_at_percentile(p), uni.value_at_percentile(p)) << "p" << p;
+  }
+  const auto summary = read_json(merged_dir / "summary.json");
+  EXPECT_EQ(summary["options"]["A"]["queries"]["sku_lookup"]["all"]["count"].get<std::int64_t>(),
+            count);
+  EXPECT_EQ(summary["verdict"], "fail");
+  std::ifstream hlog(merged_dir / "latency.hlog");
+  const auto log = metrics::read_hlog(hlog);
+  std::int64_t logged = 0;
+  for (const auto& iv : log.intervals) {
+    if (iv.tag.find("query:sku_lookup") != std::string::npos &&
+        iv.tag.rfind("sql_duration{", 0) == 0) {
+      logged += iv.hist.count();
+    }
+  }
+  EXPECT_EQ(logged, count);
   fs::remove_all(dir);
 }
 
