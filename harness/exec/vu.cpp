@@ -43,7 +43,9 @@ void Vu::run(bool record, std::optional<Nanos> intended) noexcept {
                 failed);
   shard_.record(during_refresh ? item.service_refresh : item.service,
                 metrics::to_micros(end - start), failed);
-  if (intended) shard_.record(mix_.schedule_lag, metrics::to_micros(std::max<Nanos>(0, start - *intended)), false);
+  if (intended)
+    shard_.record(mix_.schedule_lag, metrics::to_micros(std::max<Nanos>(0, start - *intended)),
+                  false);
 }
 
 }  // namespace lg::exec
