@@ -3,11 +3,6 @@
 // target "freezes" on schedule. The open model must report the analytic distribution; the
 // closed model's numbers show what coordinated omission hides.
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -53,26 +48,9 @@ json run_with_stalls(const std::string& dsn, const fs::path& dir, const std::str
                              "[\"A\"]\n[workload.mix]\ngate = 1\n[executor]\n"
                           << executor;
   const fs::path results = dir / "results";
-  int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], STDERR_FILENO);
-    ::dup2(fds[1], STDOUT_FILENO);
-    const std::string sql = (dir / "sql").string(), res = results.string();
-    ::execl(LOADGATE_BINARY, LOADGATE_BINARY, "run", scenario.c_str(), "--dsn", dsn.c_str(),
-            "--mark-db", "--sql-dir", sql.c_str(), "--results-dir", res.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  std::string out;
-  char buf[4096];
-  while (out.find("measuring option A") == std::string::npos) {
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
+  LoadgateProcess process({"run", scenario.string(), "--dsn", dsn, "--mark-db", "--sql-dir",
+                           (dir / "sql").string(), "--results-dir", results.string()});
+  EXPECT_TRUE(process.wait_for("measuring option A", std::chrono::seconds(60))) << process.output();
   auto locker = db::Connection::open(dsn);
   const auto start = std::chrono::steady_clock::now();
   for (int k = 0; k < kStalls; ++k) {
@@ -81,11 +59,7 @@ json run_with_stalls(const std::string& dsn, const fs::path& dir, const std::str
     std::this_thread::sleep_for(milliseconds(static_cast<int>(kStallMs)));
     locker.exec("SELECT pg_advisory_unlock(" + std::to_string(kLockKey) + ")");
   }
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, n);
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  EXPECT_EQ(process.finish(), 0) << process.output();
   const fs::path run = fs::directory_iterator(results)->path();
   std::ifstream in(run / "summary.json");
   const json summary = json::parse(in);

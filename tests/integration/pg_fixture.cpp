@@ -1,6 +1,7 @@
 #include "tests/integration/pg_fixture.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,27 +82,71 @@ std::string fresh_database(const std::string& name) {
   return cluster().dsn_for(name);
 }
 
-int run_loadgate(const std::vector<std::string>& args, std::string* output) {
-  const std::string binary = LOADGATE_BINARY;
-  if (binary.empty() || ::access(binary.c_str(), X_OK) != 0) return -1;
-  std::vector<std::string> all{binary};
+LoadgateProcess::LoadgateProcess(const std::vector<std::string>& args,
+                                 const std::vector<std::string>& env) {
+  std::vector<std::string> all{LOADGATE_BINARY};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
-  const pid_t pid = ::fork();
-  if (pid == 0) exec_loadgate(argv.data(), fds[1]);
-  ::close(fds[1]);
-  std::string captured = pid > 0 ? drain(fds[0]) : "";
-  ::close(fds[0]);
-  if (pid < 0) return -1;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    exec_loadgate(argv.data(), fds[1]);
   }
-  if (output != nullptr) *output = std::move(captured);
+  ::close(fds[1]);
+  fd_ = fds[0];
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+}
+
+LoadgateProcess::~LoadgateProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    finish();
+  }
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool LoadgateProcess::wait_for(const std::string& text, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buf[4096];
+  while (output_.find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    const ssize_t n = ::read(fd_, buf, sizeof buf);
+    if (n > 0) {
+      output_.append(buf, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void LoadgateProcess::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+int LoadgateProcess::finish() {
+  if (fd_ >= 0) {
+    output_ += drain(fd_);
+    ::close(fd_);
+    fd_ = -1;
+  }
+  int status = 0;
+  while (pid_ > 0 && ::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_loadgate(const std::vector<std::string>& args, std::string* output) {
+  if (::access(LOADGATE_BINARY, X_OK) != 0) return -1;
+  LoadgateProcess process(args);
+  const int code = process.finish();
+  if (output != nullptr) *output = process.output();
+  return code;
 }
 
 }  // namespace lg::test

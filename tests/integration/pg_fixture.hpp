@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,34 @@ std::string fresh_database(const std::string& name);
 /// stderr combined into *output (if not null) and returns the exit code (128 + signal when
 /// killed). Returns -1 when the binary does not exist.
 int run_loadgate(const std::vector<std::string>& args, std::string* output);
+
+/// The loadgate CLI (LOADGATE_BINARY) running in the background, its stdout and stderr read as
+/// they come: for tests that act while a run is in progress (Ctrl-C, stalling the target).
+class LoadgateProcess {
+ public:
+  /// Starts it with `args`; `env` entries ("TMPDIR=/x") are set in the child only.
+  /// Throws std::runtime_error when it cannot start.
+  explicit LoadgateProcess(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env = {});
+  LoadgateProcess(const LoadgateProcess&) = delete;
+  LoadgateProcess& operator=(const LoadgateProcess&) = delete;
+  /// Kills and reaps a child still running.
+  ~LoadgateProcess();
+  /// Reads output until it contains `text`; false if the output ended or `timeout` passed
+  /// (checked between reads) first.
+  bool wait_for(const std::string& text, std::chrono::seconds timeout);
+  /// Sends `sig` to the child.
+  void signal(int sig);
+  /// Reads the rest of the output and reaps the child; its exit code (128 + signal if killed).
+  int finish();
+  /// Everything read so far, stdout and stderr combined.
+  const std::string& output() const { return output_; }
+
+ private:
+  int pid_ = -1;
+  int fd_ = -1;
+  std::string output_;
+};
 
 /// The GoogleTest global environment main() registers.
 class PgEnvironment : public ::testing::Environment {

@@ -1,10 +1,7 @@
 // `loadgate run` end to end through the CLI binary, against real PostgreSQL: exit codes, the
 // results folder, the embedded cluster's lifecycle, Ctrl-C, and the safety guard.
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -138,37 +135,12 @@ TEST(Run, InterruptWritesIncompleteResultsAndRemovesTheCluster) {
       write_file(dir, "s.toml",
                  scenario_text("interrupted", "[\"A\"]", "[{ duration = \"60s\", target = 2 }]",
                                "\"sql_duration\" = [\"p(99)<2000\"]\n"));
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setenv("TMPDIR", tmp.c_str(), 1);
-    ::dup2(fds[1], STDERR_FILENO);
-    ::dup2(fds[1], STDOUT_FILENO);
-    const std::string results = (dir / "results").string();
-    ::execl(LOADGATE_BINARY, LOADGATE_BINARY, "run", file.c_str(), "--results-dir", results.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  std::string out;
-  char buf[4096];
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (out.find("measuring option A") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
+  LoadgateProcess process({"run", file.string(), "--results-dir", (dir / "results").string()},
+                          {"TMPDIR=" + tmp.string()});
+  ASSERT_TRUE(process.wait_for("measuring option A", std::chrono::seconds(60))) << process.output();
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  ::kill(pid, SIGINT);
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
-    out.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status)) << out;
-  EXPECT_EQ(WEXITSTATUS(status), 130) << out;
+  process.signal(SIGINT);
+  EXPECT_EQ(process.finish(), 130) << process.output();
   const auto summary = read_json(only_run(dir / "results") / "summary.json");
   EXPECT_FALSE(summary["run"]["complete"].get<bool>());
   EXPECT_EQ(summary["run"]["incomplete_reason"], "interrupted");
@@ -246,12 +218,6 @@ TEST(Guard, UserTableInPublicSurvivesEverySubcommand) {
   fs::remove_all(dir);
 }
 
-}  // namespace
-}  // namespace lg::test
-
-namespace lg::test {
-namespace {
-
 // A copy of sql/ with one extra query, `slow`, that sleeps `seconds` on every option.
 fs::path sql_dir_with_slow_query(const fs::path& dir, const std::string& seconds = "3") {
   const auto sql = dir / "sql";
@@ -298,12 +264,6 @@ TEST(Run, GracefulRampDownInterruptsIterationsPastTheGracePeriod) {
   fs::remove_all(dir);
 }
 
-}  // namespace
-}  // namespace lg::test
-
-namespace lg::test {
-namespace {
-
 // Open model: 20 arrivals/s for 2 s (exactly 40 intended starts, k6's even spacing) against one
 // VU whose query takes 200 ms. Every arrival is either run or counted as dropped, never lost.
 TEST(OpenModel, EveryArrivalIsRunOrCountedAsDropped) {
@@ -336,12 +296,6 @@ TEST(OpenModel, EveryArrivalIsRunOrCountedAsDropped) {
   fs::remove_all(dir);
 }
 
-}  // namespace
-}  // namespace lg::test
-
-namespace lg::test {
-namespace {
-
 // k6 abortOnFail: a crossed threshold marked so stops the run early (after its delay), the
 // results say why, later options are not measured, and the exit code is 99.
 TEST(Run, AbortOnFailThresholdStopsTheRunEarly) {
@@ -368,12 +322,6 @@ TEST(Run, AbortOnFailThresholdStopsTheRunEarly) {
   EXPECT_FALSE(summary["options"]["B"]["measured"].get<bool>());
   fs::remove_all(dir);
 }
-
-}  // namespace
-}  // namespace lg::test
-
-namespace lg::test {
-namespace {
 
 // `merge` of two runs gives the percentiles of the union of their samples, sums counts and
 // errors, merges latency.hlog, and re-evaluates the scenario's thresholds on the merged data.
