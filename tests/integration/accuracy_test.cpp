@@ -94,7 +94,9 @@ TEST(Accuracy, OpenModelReportsTheStallThatClosedModelHides) {
             << " ms, max " << open_max << " ms; closed model p99 " << closed_p99 << " ms, max "
             << closed["all"]["max_ms"].get<double>() << " ms\n";
   EXPECT_LT(closed_p99, 0.1 * expected_p99) << closed.dump();
-  EXPECT_NEAR(closed["all"]["max_ms"].get<double>(), kStallMs, 0.1 * kStallMs);
+  // The stall shows only in the closed model's max. No upper bound: with 4 VUs saturating both
+  // cores, the test's own lock holder can wake late and stretch a stall (692 ms seen in CI).
+  EXPECT_GE(closed["all"]["max_ms"].get<double>(), 0.9 * kStallMs);
   fs::remove_all(dir);
 }
 
