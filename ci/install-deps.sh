@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libpq-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev libcpp-httplib-dev
   postgresql-15 postgresql-contrib-15 postgresql-client-15
   libhdrhistogram-java default-jre-headless
 )

@@ -19,22 +19,22 @@ struct Statement {
   std::string sql;
 };
 
-class PgDriver {
+class PgDriver final : public Driver {
  public:
   /// Connects and prepares `statements` (index = statement id). Throws InfraError when the
   /// server is unreachable and db::DbError when a statement fails to prepare.
   PgDriver(std::string conninfo, std::vector<Statement> statements);
-  ~PgDriver();
+  ~PgDriver() override;
   PgDriver(const PgDriver&) = delete;
   PgDriver& operator=(const PgDriver&) = delete;
 
   /// Runs statement `id` with `params`. Never throws; a lost connection is reported as kConnect
   /// and re-established (and re-prepared) on the next call.
-  Outcome execute(std::size_t id, const Params& params) noexcept;
+  Outcome execute(std::size_t id, const Params& params) noexcept override;
   /// Asks the server to cancel whatever this driver is running. Safe from another thread.
-  void cancel() noexcept;
+  void cancel() noexcept override;
   /// Times the connection was re-established after a loss.
-  std::int64_t reconnects() const noexcept { return reconnects_; }
+  std::int64_t reconnects() const noexcept override { return reconnects_; }
 
  private:
   void connect();  // throws

@@ -13,7 +13,7 @@ std::size_t MixPlan::pick(Rng& rng) const noexcept {
   return static_cast<std::size_t>(it - items.begin());
 }
 
-Vu::Vu(std::unique_ptr<driver::PgDriver> driver, workload::ParamGenerator params, Rng mix_rng,
+Vu::Vu(std::unique_ptr<driver::Driver> driver, workload::ParamGenerator params, Rng mix_rng,
        metrics::RecorderShard& shard, const MixPlan& mix, const RefreshTracker& refresh)
     : driver_(std::move(driver)),
       params_(std::move(params)),
@@ -31,7 +31,7 @@ void Vu::run(bool record, std::optional<Nanos> intended) noexcept {
   params_.next_into(*item.query, values_);
   const auto refresh_before = refresh_.read();
   const Nanos start = mono_now();
-  const auto outcome = driver_->execute(item.statement, values_);
+  const auto outcome = driver_->execute(item.operation, values_);
   const Nanos end = mono_now();
   const bool interrupted =
       cancel_requested_.exchange(false) && outcome.error == driver::ErrorClass::kCanceled;
@@ -39,10 +39,9 @@ void Vu::run(bool record, std::optional<Nanos> intended) noexcept {
   const bool during_refresh = RefreshTracker::overlapped(refresh_before, refresh_.read());
   const bool failed = outcome.error != driver::ErrorClass::kNone;
   const Nanos from = intended.value_or(start);
-  shard_.record(during_refresh ? item.slot_refresh : item.slot, metrics::to_micros(end - from),
-                failed);
-  shard_.record(during_refresh ? item.service_refresh : item.service,
-                metrics::to_micros(end - start), failed);
+  const auto source = std::min(static_cast<std::size_t>(outcome.source), mix_.sources - 1);
+  shard_.record(item.slot(source, false, during_refresh), metrics::to_micros(end - from), failed);
+  shard_.record(item.slot(source, true, during_refresh), metrics::to_micros(end - start), failed);
   if (intended)
     shard_.record(mix_.schedule_lag, metrics::to_micros(std::max<Nanos>(0, start - *intended)),
                   false);

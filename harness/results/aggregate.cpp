@@ -86,6 +86,10 @@ std::vector<metrics::SeriesStats> RunAggregate::series() const {
       out.push_back(metrics::SeriesStats{failed_metric_for(slot.metric), metrics::MetricKind::kRate,
                                          tags, std::nullopt, d.count, d.errors, seconds});
     }
+    if (slot.metric == "http_req_duration") {  // k6's http_reqs: every request, as a counter
+      out.push_back(metrics::SeriesStats{"http_reqs", metrics::MetricKind::kCounter, tags,
+                                         std::nullopt, d.count, d.errors, seconds});
+    }
     out.push_back(std::move(s));
   }
   return out;

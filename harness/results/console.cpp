@@ -31,6 +31,14 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
   for (const auto& q : tag_values(r.series, "sql_duration", "query")) {
     line(q, make_tags({{"option", opt}, {"query", q}, {"kind", "read"}}), "sql_duration");
   }
+  for (const auto& q : tag_values(r.series, "http_req_duration", "request")) {
+    line(q, make_tags({{"option", opt}, {"request", q}}), "http_req_duration");
+  }
+  for (const auto& src : tag_values(r.series, "http_req_duration", "read_source")) {
+    line("(source " + src + ")", make_tags({{"option", opt}, {"read_source", src}}),
+         "http_req_duration");
+  }
+  line("(all requests)", make_tags({{"option", opt}}), "http_req_duration");
   line("(all reads)", make_tags({{"option", opt}, {"kind", "read"}}), "sql_duration");
   line("(writes)", make_tags({{"option", opt}, {"kind", "write"}}), "sql_duration");
   line("(during refresh)",
@@ -55,6 +63,10 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
     const auto s = latency_stats(*lag);
     out += fmt("  open model: %lld dropped iterations, schedule lag p99 %.3f ms, max %.3f ms\n",
                static_cast<long long>(dropped), s.p99_ms, s.max_ms);
+  }
+  for (const auto& e : o.steps) {
+    out += fmt("  step at %.1fs: %s%s%s\n", e.at_s, e.what.c_str(),
+               e.ok ? "" : " FAILED: ", e.error.c_str());
   }
   if (o.buffer_hit_ratio) out += fmt("  buffer hit ratio: %.4f\n", *o.buffer_hit_ratio);
   for (const auto& w : o.plan_warnings) out += "  warning: " + w + "\n";

@@ -15,7 +15,8 @@ void ProgressLine::begin_option(char option, const scenario::ExecutorSpec& spec,
   spec_ = &spec;
   is_read_.clear();
   for (const auto& s : slots) {
-    is_read_.push_back(s.metric == "sql_duration" && tag_value(s.tags, "kind") == "read");
+    is_read_.push_back((s.metric == "sql_duration" && tag_value(s.tags, "kind") == "read") ||
+                       s.metric == "http_req_duration");
   }
   reads_.reset();
   count_ = errors_ = 0;

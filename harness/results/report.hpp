@@ -9,6 +9,7 @@
 
 #include "datagen/schema.hpp"
 #include "harness/background/refresher.hpp"
+#include "harness/background/steps.hpp"
 #include "harness/gate/threshold.hpp"
 #include "harness/metrics/series_stats.hpp"
 #include "harness/results/aggregate.hpp"
@@ -28,6 +29,8 @@ struct OptionReport {
   std::vector<background::RefreshEvent> refreshes;
   std::int64_t writes = 0;
   std::int64_t write_failures = 0;
+  std::string base_url;                      ///< HTTP target of this option ("" for SQL)
+  std::vector<background::StepEvent> steps;  ///< rollout steps and faults as they ran
   bool measured = false;  ///< false when the run was cut short before this option
 };
 

@@ -20,6 +20,10 @@ json scenario_json(const scenario::Scenario& s) {
   }
   json mix = json::object();
   for (const auto& m : s.mix) mix[m.query] = m.weight;
+  json requests = json::object();
+  for (const auto& q : s.requests) {
+    requests[q.name] = {{"method", q.method}, {"path", q.path}, {"weight", q.weight}};
+  }
   json options = json::array();
   for (char o : s.database.options) options.push_back(std::string(1, o));
   json thresholds = json::object();
@@ -30,7 +34,7 @@ json scenario_json(const scenario::Scenario& s) {
       {"file", s.file.string()},
       {"dataset", {{"products", s.dataset.products}, {"seed", s.dataset.seed}}},
       {"database", {{"options", options}}},
-      {"workload", {{"mix", mix}}},
+      {"workload", {{"mix", mix}, {"requests", requests}}},
       {"executor",
        {{"type", s.executor.type},
         {"warmup", format_duration(s.executor.warmup)},
@@ -51,39 +55,75 @@ std::int64_t counter_sum(const std::vector<metrics::SeriesStats>& all, const std
   return sum;
 }
 
-json query_json(const RunReport& r, const std::string& option, const std::string& query) {
+// What one mix entry measured: a query (sql_*, tag query) or a request (http_req_*, tag
+// request): overall, service time, per stage, during/outside a refresh and per read source.
+struct EntryMetrics {
+  const char* duration;
+  const char* service;
+  const char* tag;
+};
+constexpr EntryMetrics kSqlEntry{"sql_duration", "sql_service_time", "query"};
+constexpr EntryMetrics kHttpEntry{"http_req_duration", "http_req_service_time", "request"};
+
+json entry_json(const RunReport& r, const std::string& option, const EntryMetrics& em,
+                const std::string& name) {
   const auto& all = r.series;
-  Tags base = make_tags({{"option", option}, {"query", query}, {"kind", "read"}});
+  Tags base = {{"option", option}, {em.tag, name}};
+  if (em.tag == std::string_view("query")) base.emplace_back("kind", "read");
+  base = make_tags(base);
+  auto with = [&](const char* key, const std::string& value) {
+    Tags f = base;
+    f.emplace_back(key, value);
+    return make_tags(f);
+  };
   json out;
-  if (auto m = merge_series(all, "sql_duration", base)) out["all"] = to_json(latency_stats(*m));
-  if (auto m = merge_series(all, "sql_service_time", base)) {
+  if (auto m = merge_series(all, em.duration, base)) out["all"] = to_json(latency_stats(*m));
+  if (auto m = merge_series(all, em.service, base)) {
     out["service_time"] = to_json(latency_stats(*m));
   }
   json stages = json::object();
-  for (const auto& stage : tag_values(all, "sql_duration", "stage")) {
-    Tags f = base;
-    f.emplace_back("stage", stage);
-    if (auto m = merge_series(all, "sql_duration", make_tags(f))) {
+  for (const auto& stage : tag_values(all, em.duration, "stage")) {
+    if (auto m = merge_series(all, em.duration, with("stage", stage))) {
       stages[stage] = to_json(latency_stats(*m));
     }
   }
   out["stages"] = stages;
   for (const char* phase : {"true", "false"}) {
-    Tags f = base;
-    f.emplace_back("during_refresh", phase);
-    if (auto m = merge_series(all, "sql_duration", make_tags(f))) {
+    if (auto m = merge_series(all, em.duration, with("during_refresh", phase))) {
       out[std::string("during_refresh_") + phase] = to_json(latency_stats(*m));
     }
   }
+  json sources = json::object();
+  for (const auto& src : tag_values(all, em.duration, "read_source")) {
+    if (auto m = merge_series(all, em.duration, with("read_source", src))) {
+      sources[src] = to_json(latency_stats(*m));
+    }
+  }
+  if (!sources.empty()) out["read_sources"] = sources;
   return out;
+}
+
+json steps_json(const OptionReport& o) {
+  json steps = json::array();
+  for (const auto& e : o.steps) {
+    steps.push_back({{"what", e.what}, {"at_s", e.at_s}, {"ok", e.ok}, {"error", e.error}});
+  }
+  return steps;
 }
 
 json option_json(const RunReport& r, const OptionReport& o) {
   const std::string opt(1, o.option);
   json queries = json::object();
   for (const auto& q : tag_values(r.series, "sql_duration", "query")) {
-    Tags f = make_tags({{"option", opt}, {"query", q}});
-    if (merge_series(r.series, "sql_duration", f)) queries[q] = query_json(r, opt, q);
+    Tags f = make_tags({{"option", opt}, {"query", q}, {"kind", "read"}});
+    if (merge_series(r.series, "sql_duration", f)) queries[q] = entry_json(r, opt, kSqlEntry, q);
+  }
+  json requests = json::object();
+  for (const auto& q : tag_values(r.series, "http_req_duration", "request")) {
+    Tags f = make_tags({{"option", opt}, {"request", q}});
+    if (merge_series(r.series, "http_req_duration", f)) {
+      requests[q] = entry_json(r, opt, kHttpEntry, q);
+    }
   }
   json refreshes = json::array();
   for (const auto& ev : o.refreshes) {
@@ -105,6 +145,9 @@ json option_json(const RunReport& r, const OptionReport& o) {
               {"blks_read", o.blks_read},
               {"plan_warnings", o.plan_warnings},
               {"queries", queries},
+              {"requests", requests},
+              {"base_url", o.base_url},
+              {"steps", steps_json(o)},
               {"writes", {{"count", o.writes}, {"failures", o.write_failures}}},
               {"refreshes", refreshes}};
   Tags wf = make_tags({{"option", opt}, {"kind", "write"}});

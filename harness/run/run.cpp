@@ -8,29 +8,34 @@
 
 #include "datagen/schema.hpp"
 #include "harness/background/refresher.hpp"
+#include "harness/background/steps.hpp"
 #include "harness/background/writer.hpp"
 #include "harness/db/environment.hpp"
+#include "harness/driver/http_driver.hpp"
+#include "harness/driver/pg_driver.hpp"
 #include "harness/exec/arrival_rate.hpp"
 #include "harness/exec/ramping_vus.hpp"
 #include "harness/results/hlog_sink.hpp"
 #include "harness/results/progress.hpp"
 #include "harness/results/report.hpp"
+#include "harness/run/api_process.hpp"
 #include "harness/run/dataset.hpp"
 #include "harness/run/plans.hpp"
+#include "harness/run/steps_plan.hpp"
 #include "harness/scenario/model.hpp"
+#include "harness/workload/request_template.hpp"
 
 namespace lg::run {
 namespace {
 
 constexpr std::uint64_t kWriterStream = 1'000'000;
 
-// Slot layout of one option's recorder: per mix entry, sql_duration and sql_service_time, each
-// outside/during a refresh (4 slots); then schedule lag, dropped iterations, the writer and the
-// refresher.
-constexpr std::size_t kSlotsPerQuery = 4;
-
+// Slot layout of one option's recorder: per mix entry and read source, *_duration and
+// *_service_time, each outside/during a refresh (exec::kSlotsPerSource); then schedule lag,
+// dropped iterations, the writer and the refresher.
 struct Layout {
   std::vector<metrics::SlotSpec> slots;
+  std::size_t sources = 1;
   metrics::SlotId schedule_lag = 0;
   metrics::SlotId dropped = 0;
   metrics::SlotId writer = 0;
@@ -42,15 +47,31 @@ metrics::SlotId add_slot(Layout& l, std::string metric, metrics::MetricKind kind
   return static_cast<metrics::SlotId>(l.slots.size() - 1);
 }
 
-Layout make_layout(const scenario::Scenario& s) {
-  Layout l;
-  for (const auto& m : s.mix) {
-    for (const char* metric : {"sql_duration", "sql_service_time"}) {
+// One mix entry's slots in the order exec::MixItem::slot expects.
+void add_entry_slots(Layout& l, const char* prefix, const Tags& base) {
+  for (std::size_t src = 0; src < l.sources; ++src) {
+    const auto source = driver::read_source_name(static_cast<driver::ReadSource>(src));
+    for (const char* suffix : {"_duration", "_service_time"}) {
       for (const char* phase : {"false", "true"}) {
-        add_slot(l, metric, metrics::MetricKind::kTrend,
-                 {{"query", m.query}, {"kind", "read"}, {"during_refresh", phase}});
+        Tags tags = base;
+        tags.emplace_back("during_refresh", phase);
+        if (*source != '\0') tags.emplace_back("read_source", source);
+        add_slot(l, std::string(prefix) + suffix, metrics::MetricKind::kTrend, std::move(tags));
       }
     }
+  }
+}
+
+Layout make_layout(const scenario::Scenario& s) {
+  Layout l;
+  if (s.http_workload()) {
+    l.sources = driver::kReadSources;
+    for (const auto& r : s.requests) {
+      add_entry_slots(l, "http_req",
+                      {{"request", r.name}, {"kind", r.method == "GET" ? "read" : "write"}});
+    }
+  } else {
+    for (const auto& m : s.mix) add_entry_slots(l, "sql", {{"query", m.query}, {"kind", "read"}});
   }
   l.schedule_lag = add_slot(l, "schedule_lag", metrics::MetricKind::kTrend, {});
   l.dropped = add_slot(l, "dropped_iterations", metrics::MetricKind::kCounter, {});
@@ -60,17 +81,28 @@ Layout make_layout(const scenario::Scenario& s) {
   return l;
 }
 
+// The option's mix: SQL queries (their statements appended to `statements`) or the compiled
+// HTTP requests, in scenario order.
 exec::MixPlan make_mix(const scenario::Scenario& s, const workload::Catalog& catalog, char option,
-                       const Layout& layout, std::vector<driver::Statement>& statements) {
+                       const Layout& layout, const std::vector<workload::RequestTemplate>& requests,
+                       std::vector<driver::Statement>& statements) {
   exec::MixPlan plan;
   plan.schedule_lag = layout.schedule_lag;
+  plan.sources = layout.sources;
+  const auto per_entry = static_cast<metrics::SlotId>(exec::kSlotsPerSource * layout.sources);
   std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < s.mix.size(); ++i) {
-    const auto& q = catalog.query(option, s.mix[i].query);
-    statements.push_back({q.name, q.sql});
-    cumulative += static_cast<std::uint64_t>(s.mix[i].weight);
-    const auto base = static_cast<metrics::SlotId>(kSlotsPerQuery * i);
-    plan.items.push_back({&q, i, cumulative, base, base + 1, base + 2, base + 3});
+  const std::size_t n = s.http_workload() ? requests.size() : s.mix.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const workload::QuerySpec* params = nullptr;
+    if (s.http_workload()) {
+      params = &requests[i].params;
+      cumulative += static_cast<std::uint64_t>(s.requests[i].weight);
+    } else {
+      params = &catalog.query(option, s.mix[i].query);
+      statements.push_back({params->name, params->sql});
+      cumulative += static_cast<std::uint64_t>(s.mix[i].weight);
+    }
+    plan.items.push_back({params, i, cumulative, static_cast<metrics::SlotId>(per_entry * i)});
   }
   return plan;
 }
@@ -78,6 +110,7 @@ exec::MixPlan make_mix(const scenario::Scenario& s, const workload::Catalog& cat
 struct OptionRun {
   const scenario::Scenario& s;
   const workload::Catalog& catalog;
+  const std::vector<workload::RequestTemplate>& requests;  ///< compiled [workload.requests]
   const datagen::ProductGenerator& gen;
   const Target& target;
   db::Connection& admin;
@@ -108,6 +141,31 @@ std::string check_abort(const scenario::Scenario& s, const results::RunAggregate
   return "";
 }
 
+// The HTTP target of one option: catalog-api started for it, or the scenario's base_url.
+struct HttpTarget {
+  std::unique_ptr<ApiProcess> api;
+  std::string base_url;  ///< empty for a SQL workload
+};
+
+HttpTarget open_http_target(const OptionRun& r, char option, int max_vus) {
+  HttpTarget t;
+  if (!r.s.http_workload()) return t;
+  if (!r.s.http.catalog_api) {
+    t.base_url = r.s.http.base_url;
+    return t;
+  }
+  ApiOptions o;
+  o.conninfo = r.target.conninfo;
+  o.option = option;
+  o.pool = r.s.http.api_pool;
+  o.threads = max_vus + 8;  // one server thread per keep-alive connection, plus admin calls
+  o.mv_rollout_percent = r.s.http.mv_rollout_percent;
+  o.log = r.dir / ("catalog-api-" + std::string(1, option) + ".log");
+  t.api = std::make_unique<ApiProcess>(o);
+  t.base_url = t.api->base_url();
+  return t;
+}
+
 // Measures one option; returns false when interrupted.
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
   const Layout layout = make_layout(r.s);
@@ -116,20 +174,31 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   const auto shard_of_refresher = static_cast<std::size_t>(max_vus);
   metrics::Recorder recorder(layout.slots, shard_of_refresher + 3);
   std::vector<driver::Statement> statements;
-  const exec::MixPlan mix = make_mix(r.s, r.catalog, option, layout, statements);
-  std::vector<std::string> names;
-  for (const auto& m : r.s.mix) names.push_back(m.query);
-  out.plan_warnings =
-      capture_plans(r.admin, r.catalog, option, names, r.gen, r.s.dataset.seed, r.dir / "plans");
+  const exec::MixPlan mix = make_mix(r.s, r.catalog, option, layout, r.requests, statements);
+  if (!r.s.http_workload()) {
+    std::vector<std::string> names;
+    for (const auto& m : r.s.mix) names.push_back(m.query);
+    out.plan_warnings =
+        capture_plans(r.admin, r.catalog, option, names, r.gen, r.s.dataset.seed, r.dir / "plans");
+  }
+  const HttpTarget http = open_http_target(r, option, max_vus);
+  out.base_url = http.base_url;
 
   exec::RefreshTracker tracker;
   // Same streams on every option: VU v draws the same queries and parameters on A, B and C.
   const exec::VuFactory make_vu = [&](std::size_t v) {
+    std::unique_ptr<driver::Driver> drv;
+    if (r.s.http_workload()) {
+      drv = std::make_unique<driver::HttpDriver>(*driver::parse_base_url(http.base_url),
+                                                 r.s.http.timeout, r.requests);
+    } else {
+      drv = std::make_unique<driver::PgDriver>(r.target.conninfo, statements);
+    }
     return std::make_unique<exec::Vu>(
-        std::make_unique<driver::PgDriver>(r.target.conninfo, statements),
-        workload::ParamGenerator(r.gen, r.s.dataset.seed, v),
+        std::move(drv), workload::ParamGenerator(r.gen, r.s.dataset.seed, v),
         Rng::stream(r.s.dataset.seed, "mix", v), recorder.shard(v), mix, tracker);
   };
+  background::StepRunner steps(plan_steps(r.s, option, http.base_url, r.target.conninfo));
   std::unique_ptr<background::Refresher> refresher;
   if (option == 'C' && r.s.refresher.enabled) {
     refresher = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher.interval,
@@ -152,6 +221,7 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     const Nanos t0 = mono_now();
     if (refresher) refresher->start(t0);
     if (writer) writer->start(t0);
+    steps.start(t0);
   };
   const std::string option_tag(1, option);
   auto on_interval = [&](const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data) {
@@ -180,6 +250,8 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
         exec::RampingVusExecutor(r.s.executor).run(vus, recorder, tracker, on_start, on_interval);
   }  // the VUs' connections close here, which makes their backends flush statistics
   r.progress.end_option();
+  steps.stop();
+  out.steps = steps.events();
   if (refresher) refresher->stop();
   if (writer) writer->stop();
   if (refresher) out.refreshes = refresher->events();
@@ -233,6 +305,16 @@ void finish(results::RunReport& report, const results::RunAggregate& agg) {
   std::fflush(stdout);
 }
 
+// Compiles [workload.requests] so a bad template fails (exit 2) before any database work.
+std::vector<workload::RequestTemplate> compile_requests(const scenario::Scenario& s) {
+  std::vector<workload::RequestTemplate> out;
+  for (const auto& r : s.requests) {
+    out.push_back(workload::compile_request(r.name, r.method, r.path, r.body, r.expect_status, r.at,
+                                            r.field));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::filesystem::path default_sql_dir() {
@@ -245,6 +327,7 @@ std::filesystem::path default_sql_dir() {
 int execute_run(const RunOptions& options) {
   const auto catalog = workload::Catalog::load(options.sql_dir);
   const auto s = scenario::load_scenario(options.scenario_file, catalog.common_names());
+  const auto requests = compile_requests(s);
 
   results::RunReport report;
   report.scenario = &s;
@@ -254,7 +337,8 @@ int execute_run(const RunOptions& options) {
 
   TargetOptions topts = options.target;
   if (topts.dsn.empty()) topts.dsn = s.database.dsn;
-  topts.max_connections = s.executor.peak_vus() + 16;
+  topts.max_connections =
+      (s.http_workload() ? (s.http.catalog_api ? s.http.api_pool : 0) : s.executor.peak_vus()) + 16;
   Target target = open_target(topts);
   report.target = target.display;
   auto admin = db::Connection::open(target.conninfo);
@@ -272,8 +356,8 @@ int execute_run(const RunOptions& options) {
   std::string failure, abort_reason;
   try {
     prepare_options(s, gen, admin, options.sql_dir, report);
-    measure_all(OptionRun{s, catalog, gen, target, admin, agg, report.dir, hlog, run_start_epoch_s,
-                          progress, abort_reason},
+    measure_all(OptionRun{s, catalog, requests, gen, target, admin, agg, report.dir, hlog,
+                          run_start_epoch_s, progress, abort_reason},
                 report);
   } catch (const Interrupted&) {
     report.complete = false;

@@ -277,21 +277,59 @@ void read_mix(const Reader& r, const toml::table& t, const std::set<std::string>
   }
 }
 
+// One `[workload.requests.<name>]` table.
+RequestEntry read_request(const Reader& r, const toml::key& key, const toml::node& n) {
+  RequestEntry e;
+  e.name = std::string(key.str());
+  e.field = join("workload.requests", e.name);
+  const toml::table& t = r.table(n, e.field);
+  r.check_keys(t, e.field, {"method", "path", "body", "weight", "expect_status"});
+  e.path = r.string(r.required(t, "path", e.field), e.field + ".path");
+  if (auto* m = t.get("method")) e.method = r.string(*m, e.field + ".method");
+  if (auto* b = t.get("body")) e.body = r.string(*b, e.field + ".body");
+  if (auto* w = t.get("weight")) {
+    e.weight = static_cast<int>(r.integer(*w, e.field + ".weight", 1, kMaxWeight));
+  }
+  if (auto* x = t.get("expect_status")) {
+    e.expect_status = static_cast<int>(r.integer(*x, e.field + ".expect_status", 100, 599));
+  }
+  e.at = r.loc(key.source());
+  return e;
+}
+
 void read_workload(const Reader& r, const toml::table& t, const std::set<std::string>& known,
-                   std::vector<MixEntry>& out) {
-  r.check_keys(t, "workload", {"mix"});
-  read_mix(r, r.table(r.required(t, "mix", "workload"), "workload.mix"), known, out);
+                   Scenario& s) {
+  r.check_keys(t, "workload", {"mix", "requests"});
+  const toml::node* mix = t.get("mix");
+  const toml::node* requests = t.get("requests");
+  if (mix != nullptr && requests != nullptr) {
+    r.fail(requests->source(), "workload.requests",
+           "a scenario replays SQL queries ([workload.mix]) or HTTP requests "
+           "([workload.requests]), not both");
+  }
+  if (requests == nullptr) {
+    read_mix(r, r.table(r.required(t, "mix", "workload"), "workload.mix"), known, s.mix);
+    return;
+  }
+  const toml::table& reqs = r.table(*requests, "workload.requests");
+  if (reqs.empty()) r.fail(reqs.source(), "workload.requests", "needs at least one request");
+  for (const auto& [key, node] : in_file_order(reqs)) {
+    s.requests.push_back(read_request(r, *key, *node));
+  }
 }
 
 Stage read_stage(const Reader& r, const toml::node& n, const std::string& path,
                  std::int64_t max_target) {
   const toml::table& t = r.table(n, path);
-  r.check_keys(t, path, {"duration", "target", "name"});
+  r.check_keys(t, path, {"duration", "target", "name", "mv_rollout_percent"});
   Stage s;
   s.duration = r.duration(r.required(t, "duration", path), path + ".duration", true);
   s.target =
       static_cast<int>(r.integer(r.required(t, "target", path), path + ".target", 0, max_target));
   if (auto* name = t.get("name")) s.name = r.string(*name, path + ".name");
+  if (auto* p = t.get("mv_rollout_percent")) {
+    s.mv_rollout_percent = static_cast<int>(r.integer(*p, path + ".mv_rollout_percent", 0, 100));
+  }
   s.at = r.loc(n.source());
   return s;
 }
@@ -400,6 +438,88 @@ void read_writer(const Reader& r, const toml::table& t, WriterSpec& out) {
   out.enabled = out.rate > 0;
 }
 
+// cpp-httplib 0.11 as Debian builds it waits with select(), which fails for descriptors past
+// FD_SETSIZE (1024; REFERENCE.md): keep one process's HTTP VUs well below that.
+constexpr std::int64_t kMaxHttpVus = 900;
+
+void read_http(const Reader& r, const toml::table& t, HttpSpec& out) {
+  r.check_keys(t, "http", {"base_url", "catalog_api", "mv_rollout_percent", "api_pool", "timeout"});
+  if (auto* n = t.get("base_url")) {
+    out.base_url = r.string(*n, "http.base_url");
+    if (out.base_url.rfind("http://", 0) != 0 && out.base_url.rfind("https://", 0) != 0) {
+      r.fail(n->source(), "http.base_url",
+             "expected an http:// or https:// URL, got \"" + out.base_url + "\"");
+    }
+  }
+  if (auto* n = t.get("catalog_api")) {
+    if (!n->is_boolean()) r.wrong_type(*n, "http.catalog_api", "a boolean");
+    out.catalog_api = n->as_boolean()->get();
+  }
+  if (out.catalog_api == !out.base_url.empty()) {
+    r.fail(t.source(), "http",
+           "set exactly one of base_url = \"http://...\" or catalog_api = true");
+  }
+  if (auto* n = t.get("mv_rollout_percent")) {
+    out.mv_rollout_percent = static_cast<int>(r.integer(*n, "http.mv_rollout_percent", 0, 100));
+  }
+  if (auto* n = t.get("api_pool")) {
+    out.api_pool = static_cast<int>(r.integer(*n, "http.api_pool", 1, 1000));
+  }
+  if (auto* n = t.get("timeout")) out.timeout = r.duration(*n, "http.timeout", true);
+}
+
+void read_faults(const Reader& r, const toml::node& n, std::vector<FaultSpec>& out) {
+  if (!n.is_array()) r.wrong_type(n, "faults", "an array of [[faults]] tables");
+  const auto& arr = *n.as_array();
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string path = indexed("faults", i);
+    const toml::table& t = r.table(arr[i], path);
+    r.check_keys(t, path, {"action", "at", "duration"});
+    FaultSpec f;
+    const auto& action = r.required(t, "action", path);
+    f.action = r.string(action, path + ".action");
+    if (f.action != "view_unavailable") {
+      r.fail(action.source(), path + ".action",
+             "unknown fault \"" + f.action + "\"; expected \"view_unavailable\"");
+    }
+    f.at = r.duration(r.required(t, "at", path), path + ".at", false);
+    f.duration = r.duration(r.required(t, "duration", path), path + ".duration", true);
+    f.loc = r.loc(arr[i].source());
+    out.push_back(std::move(f));
+  }
+}
+
+// Rules that span sections: what HTTP, rollout steps and faults need from the rest.
+void check_cross_rules(const Reader& r, const toml::table& root, const Scenario& s) {
+  if (s.http_workload() && root.get("http") == nullptr) {
+    r.fail(root["workload"].node()->source(), "workload.requests",
+           "an HTTP workload needs an [http] section with base_url or catalog_api = true");
+  }
+  if (!s.http_workload() && root.get("http") != nullptr) {
+    r.fail(root["http"].node()->source(), "http",
+           "[http] needs an HTTP workload: [workload.requests.<name>] tables");
+  }
+  if (s.http_workload() && s.executor.peak_vus() > kMaxHttpVus) {
+    r.fail(root["executor"].node()->source(), "executor",
+           "an HTTP workload supports at most " + std::to_string(kMaxHttpVus) +
+               " VUs per process (cpp-httplib 0.11 uses select())");
+  }
+  for (size_t i = 0; i < s.executor.stages.size(); ++i) {
+    const auto& st = s.executor.stages[i];
+    if (st.mv_rollout_percent >= 0 && !s.http_workload()) {
+      throw InputError(st.at, indexed("executor.stages", i) + ".mv_rollout_percent",
+                       "a rollout step needs an HTTP workload against catalog-api");
+    }
+  }
+  const auto& opts = s.database.options;
+  for (size_t i = 0; i < s.faults.size(); ++i) {
+    if (std::find(opts.begin(), opts.end(), 'C') == opts.end()) {
+      throw InputError(s.faults[i].loc, indexed("faults", i) + ".action",
+                       "view_unavailable needs option \"C\" in database.options");
+    }
+  }
+}
+
 // parse_threshold words its own error; re-issue it under our dotted field so every scenario
 // error names the key path the same way.
 gate::Threshold threshold_at(const Reader& r, std::string_view selector, const toml::node& n,
@@ -475,19 +595,22 @@ toml::table parse_toml(std::string_view text, const std::string& file) {
 void read_root(const Reader& r, const toml::table& root, const std::set<std::string>& known,
                Scenario& s) {
   r.check_keys(root, "",
-               {"name", "description", "dataset", "database", "workload", "executor", "refresher",
-                "writer", "thresholds"});
+               {"name", "description", "dataset", "database", "workload", "http", "executor",
+                "refresher", "writer", "faults", "thresholds"});
   s.name = r.string(r.required(root, "name", ""), "name");
   if (s.name.empty()) r.fail(root["name"].node()->source(), "name", "must not be empty");
   if (auto* n = root.get("description")) s.description = r.string(*n, "description");
   section(r, root, "dataset", [&](const toml::table& t) { read_dataset(r, t, s.dataset); });
   section(r, root, "database", [&](const toml::table& t) { read_database(r, t, s.database); });
-  read_workload(r, r.table(r.required(root, "workload", ""), "workload"), known, s.mix);
+  read_workload(r, r.table(r.required(root, "workload", ""), "workload"), known, s);
+  section(r, root, "http", [&](const toml::table& t) { read_http(r, t, s.http); });
   read_executor(r, r.table(r.required(root, "executor", ""), "executor"), s.executor);
   section(r, root, "refresher", [&](const toml::table& t) { read_refresher(r, t, s.refresher); });
   section(r, root, "writer", [&](const toml::table& t) { read_writer(r, t, s.writer); });
   section(r, root, "thresholds",
           [&](const toml::table& t) { read_thresholds(r, t, s.thresholds); });
+  if (const toml::node* n = root.get("faults")) read_faults(r, *n, s.faults);
+  check_cross_rules(r, root, s);
 }
 
 }  // namespace

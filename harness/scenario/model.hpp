@@ -20,6 +20,7 @@ struct Stage {
   int target = 0;      ///< VUs (ramping-vus) or iterations per time unit (arrival-rate)
   std::string name;    ///< optional; the stage tag is the name, else the 0-based index
   SourceLoc at;
+  int mv_rollout_percent = -1;  ///< 0..100: set the API's view rollout when the stage starts
 };
 
 /// How iterations arrive in the open model: evenly spaced (k6) or Poisson (pgbench -R).
@@ -56,6 +57,35 @@ struct MixEntry {
   SourceLoc at;
 };
 
+/// One weighted HTTP request template of the workload (`[workload.requests.<name>]`).
+struct RequestEntry {
+  std::string name;
+  std::string method = "GET";
+  std::string path;  ///< "/api/products?categoryId={category}"; placeholders are generators
+  std::string body;  ///< optional, same placeholders (JSON-escaped)
+  int weight = 1;
+  int expect_status = 0;  ///< 0: any 2xx
+  std::string field;      ///< "workload.requests.<name>", for errors found later
+  SourceLoc at;
+};
+
+/// The HTTP target (`[http]`): a base URL, or catalog-api started by loadgate per option.
+struct HttpSpec {
+  std::string base_url;                  ///< empty when catalog_api
+  bool catalog_api = false;              ///< start catalog-api on a free loopback port per option
+  int mv_rollout_percent = 100;          ///< catalog-api's initial view rollout
+  int api_pool = 16;                     ///< catalog-api's database connections
+  Nanos timeout = 10 * kNanosPerSecond;  ///< per request (connect, read, write)
+};
+
+/// A fault injected at a time during the measured run (`[[faults]]`).
+struct FaultSpec {
+  std::string action;  ///< "view_unavailable": option C's view renamed away, then restored
+  Nanos at = 0;        ///< after the measured start (warmup excluded)
+  Nanos duration = 0;  ///< > 0
+  SourceLoc loc;
+};
+
 struct DatasetSpec {
   std::int64_t products = 10'000;  ///< 1'000 .. 1'000'000
   std::uint64_t seed = 42;
@@ -84,11 +114,16 @@ struct Scenario {
   std::string source_text;     ///< the file's bytes, copied into results
   DatasetSpec dataset;
   DatabaseSpec database;
-  std::vector<MixEntry> mix;  ///< non-empty
+  std::vector<MixEntry> mix;           ///< SQL workload; empty for an HTTP workload
+  std::vector<RequestEntry> requests;  ///< HTTP workload; empty for a SQL workload
+  HttpSpec http;                       ///< meaningful when requests is non-empty
+  std::vector<FaultSpec> faults;
   ExecutorSpec executor;
   RefresherSpec refresher;
   WriterSpec writer;
   std::vector<gate::Threshold> thresholds;
+  /// True when the workload is HTTP requests rather than SQL queries.
+  bool http_workload() const { return !requests.empty(); }
 };
 
 /// Parses and validates a scenario file with toml++. `known_queries` are the query names present

@@ -14,14 +14,16 @@ struct GeneratorInfo {
   int arity;
 };
 
-constexpr std::array<GeneratorInfo, 8> kGenerators = {{{"sku", 1},
-                                                       {"slug", 1},
-                                                       {"category", 1},
-                                                       {"brand", 1},
-                                                       {"price_range", 2},
-                                                       {"page_offset", 1},
-                                                       {"search_words", 1},
-                                                       {"stock_limit", 1}}};
+constexpr std::array<GeneratorInfo, 10> kGenerators = {{{"sku", 1},
+                                                        {"slug", 1},
+                                                        {"category", 1},
+                                                        {"brand", 1},
+                                                        {"price_range", 2},
+                                                        {"page_offset", 1},
+                                                        {"search_words", 1},
+                                                        {"stock_limit", 1},
+                                                        {"page", 1},
+                                                        {"product_id", 1}}};
 
 constexpr int kPageSize = 20;
 constexpr int kLastPage = 10;          // offsets 0..200
@@ -107,10 +109,12 @@ void ParamGenerator::fill(std::string_view g, std::vector<std::optional<std::str
     const double width = 1.1 + 0.9 * rng_.uniform01();
     assign_cents(s, low);
     assign_cents(slot_string(out, slot++), std::llround(static_cast<double>(low) * width));
-  } else if (g == "page_offset") {
+  } else if (g == "page_offset" || g == "page") {
     const auto page =
         std::min<std::int64_t>(kLastPage, std::llround(std::floor(rng_.exponential(kMeanPage))));
-    assign_int(s, page * kPageSize);
+    assign_int(s, g == "page" ? page + 1 : page * kPageSize);
+  } else if (g == "product_id") {
+    assign_int(s, random_id());
   } else if (g == "search_words") {
     const auto& words = data_->search_words();
     const auto last = static_cast<std::int64_t>(words.size()) - 1;

@@ -15,8 +15,8 @@
 namespace lg::workload {
 
 /// Number of values ($n slots) the named generator yields, or 0 for an unknown name.
-/// Known: sku, slug, category, brand, page_offset, search_words, stock_limit (1 each) and
-/// price_range (2: low, high).
+/// Known: sku, slug, category, brand, page_offset (0, 20, ...), page (1-based, same draw),
+/// search_words, stock_limit, product_id (1 each) and price_range (2: low, high).
 int generator_arity(std::string_view name) noexcept;
 /// All generator names, for error messages.
 const std::vector<std::string>& generator_names();

@@ -289,6 +289,26 @@ TEST(ShippedScenarios, CompareOptionsLoads) {
   EXPECT_FALSE(s.thresholds.empty());
 }
 
+TEST(ShippedScenarios, RolloutStepsTheViewAndInjectsAFault) {
+  Scenario s = load_scenario(repo_scenario("rollout.toml"), kKnownQueries);
+  EXPECT_EQ(s.dataset.products, 100'000);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'C'}));
+  ASSERT_TRUE(s.http_workload());
+  EXPECT_TRUE(s.http.catalog_api);
+  EXPECT_EQ(s.executor.type, "ramping-arrival-rate");
+  std::vector<int> steps;
+  for (const auto& st : s.executor.stages) {
+    if (st.mv_rollout_percent >= 0) steps.push_back(st.mv_rollout_percent);
+  }
+  EXPECT_EQ(steps, (std::vector<int>{10, 50, 100}));
+  ASSERT_EQ(s.faults.size(), 1u);
+  // The fault falls inside the 100% stage.
+  const Nanos last_start = s.executor.total_duration() - s.executor.stages.back().duration;
+  EXPECT_GT(s.faults[0].at, last_start);
+  EXPECT_LT(s.faults[0].at + s.faults[0].duration, s.executor.total_duration());
+  EXPECT_TRUE(s.refresher.enabled);
+}
+
 }  // namespace
 }  // namespace lg::scenario
 
@@ -361,6 +381,117 @@ TEST(ScenarioThresholds, ObjectFormCarriesAbortOnFailAndDelay) {
                               "\"sql_duration\" = [{ threshold = \"p(99)<100\", abort = true }]\n",
                               "t.toml", {"sku_lookup"}),
                InputError);
+}
+
+}  // namespace
+}  // namespace lg::scenario
+
+namespace lg::scenario {
+namespace {
+
+constexpr const char* kHttp = R"(name = "http"
+[database]
+options = ["C"]
+[workload.requests.by_category]
+path = "/api/products?categoryId={category}&page={page}"
+weight = 3
+[workload.requests.create]
+method = "POST"
+path = "/api/products"
+body = '{"name": "{search_words}"}'
+expect_status = 201
+[http]
+catalog_api = true
+mv_rollout_percent = 10
+api_pool = 8
+timeout = "2s"
+[executor]
+type = "ramping-arrival-rate"
+pre_allocated_vus = 4
+stages = [
+  { duration = "5s", target = 10, mv_rollout_percent = 10 },
+  { duration = "5s", target = 10, mv_rollout_percent = 50, name = "half" },
+]
+[[faults]]
+action = "view_unavailable"
+at = "6s"
+duration = "2s"
+)";
+
+TEST(ScenarioHttp, RequestsHttpStagesAndFaultsLand) {
+  const auto s = parse_scenario(kHttp, "h.toml", kKnownQueries);
+  ASSERT_TRUE(s.http_workload());
+  ASSERT_EQ(s.requests.size(), 2u);
+  EXPECT_EQ(s.requests[0].name, "by_category");  // file order
+  EXPECT_EQ(s.requests[0].method, "GET");
+  EXPECT_EQ(s.requests[0].weight, 3);
+  EXPECT_EQ(s.requests[0].expect_status, 0);
+  EXPECT_EQ(s.requests[1].method, "POST");
+  EXPECT_EQ(s.requests[1].expect_status, 201);
+  EXPECT_EQ(s.requests[1].body, R"({"name": "{search_words}"})");
+  EXPECT_TRUE(s.mix.empty());
+  EXPECT_TRUE(s.http.catalog_api);
+  EXPECT_EQ(s.http.mv_rollout_percent, 10);
+  EXPECT_EQ(s.http.api_pool, 8);
+  EXPECT_EQ(s.http.timeout, 2 * kNanosPerSecond);
+  EXPECT_EQ(s.executor.stages[1].mv_rollout_percent, 50);
+  ASSERT_EQ(s.faults.size(), 1u);
+  EXPECT_EQ(s.faults[0].at, 6 * kNanosPerSecond);
+  EXPECT_EQ(s.faults[0].duration, 2 * kNanosPerSecond);
+}
+
+// Replaces the first occurrence of `from` in kHttp by `to` and expects an InputError whose
+// field and message contain the given fragments.
+void expect_http_error(const std::string& from, const std::string& to, const std::string& field,
+                       const std::string& message) {
+  std::string text = kHttp;
+  const auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+  try {
+    parse_scenario(text, "h.toml", kKnownQueries);
+    FAIL() << "accepted:\n" << text;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), field) << e.what();
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("h.toml:", 0), 0u) << e.what();
+  }
+}
+
+TEST(ScenarioHttp, MistakesNameTheirField) {
+  expect_http_error("catalog_api = true", "catalog_api = true\nbase_url = \"http://x:1\"", "http",
+                    "exactly one of");
+  expect_http_error("catalog_api = true", "base_url = \"ftp://x\"", "http.base_url",
+                    "http:// or https://");
+  expect_http_error("[workload.requests.by_category]",
+                    "[workload.mix]\nsku_lookup = 1\n"
+                    "[workload.requests.by_category]",
+                    "workload.requests", "not both");
+  expect_http_error("weight = 3", "wieght = 3", "workload.requests.by_category.wieght",
+                    "did you mean \"weight\"");
+  expect_http_error("mv_rollout_percent = 50", "mv_rollout_percent = 150",
+                    "executor.stages[1].mv_rollout_percent", "out of range");
+  expect_http_error("\"view_unavailable\"", "\"drop_database\"", "faults[0].action",
+                    "unknown fault");
+  expect_http_error("options = [\"C\"]", "options = [\"A\"]", "faults[0].action",
+                    "needs option \"C\"");
+  expect_http_error("pre_allocated_vus = 4", "pre_allocated_vus = 901", "executor", "at most 900");
+  expect_http_error(
+      "[http]\ncatalog_api = true\nmv_rollout_percent = 10\napi_pool = 8\n"
+      "timeout = \"2s\"",
+      "[writer]\nrate = 1", "workload.requests", "needs an [http] section");
+}
+
+TEST(ScenarioHttp, RolloutStepNeedsHttpWorkload) {
+  const std::string sql = std::string(kBase[0]) +
+                          "\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+                          "stages = [{ duration = \"1s\", target = 1, mv_rollout_percent = 5 }]\n";
+  try {
+    parse_scenario(sql, "s.toml", kKnownQueries);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "executor.stages[0].mv_rollout_percent");
+  }
 }
 
 }  // namespace

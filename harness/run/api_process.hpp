@@ -1,0 +1,51 @@
+#pragma once
+// catalog-api started by a run (`[http] catalog_api = true`): one process per option on a free
+// loopback port against the run's database, stopped when the option is done.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/core/clock.hpp"
+
+namespace lg::run {
+
+/// What to start catalog-api with.
+struct ApiOptions {
+  std::string conninfo;  ///< the run's database
+  char option = 'C';
+  int pool = 16;                 ///< database connections
+  int threads = 64;              ///< server threads: >= concurrent keep-alive clients
+  int mv_rollout_percent = 100;  ///< option C's initial share of listing reads on the view
+  std::filesystem::path log;     ///< its stderr
+};
+
+/// Path of the catalog-api binary: $LOADGATE_CATALOG_API, else beside the running loadgate,
+/// else "catalog-api" (PATH).
+std::filesystem::path catalog_api_binary();
+
+class ApiProcess {
+ public:
+  /// Starts catalog-api and waits (up to `wait`) for its "listening on <url>" line. Throws
+  /// InfraError (exit 3) when it cannot start, exits or stays silent; the message carries the
+  /// tail of its log.
+  ApiProcess(const ApiOptions& options, Nanos wait = 30 * kNanosPerSecond);
+  ApiProcess(const ApiProcess&) = delete;
+  ApiProcess& operator=(const ApiProcess&) = delete;
+  /// stop().
+  ~ApiProcess();
+
+  /// "http://127.0.0.1:<port>".
+  const std::string& base_url() const { return base_url_; }
+  /// SIGTERM, then SIGKILL after 10 s; reaps it. Idempotent.
+  void stop() noexcept;
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;  // kept open: a write after the first line must not raise SIGPIPE there
+  std::string base_url_;
+};
+
+}  // namespace lg::run
