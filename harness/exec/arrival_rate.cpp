@@ -127,8 +127,8 @@ class Pool {
   Nanos lead() const noexcept { return lead_.load(std::memory_order_relaxed); }
 
  private:
-  static constexpr Nanos kLeadMargin = 30'000;
-  static constexpr Nanos kMaxLead = 1'000'000;
+  static constexpr Nanos kLeadMargin = 20'000;
+  static constexpr Nanos kMaxLead = 250'000;
   std::atomic<Nanos> lead_{kLeadMargin};
   std::atomic<Nanos> late_ewma_{0};
   std::vector<Worker> workers_;
