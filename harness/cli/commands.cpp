@@ -5,6 +5,7 @@
 
 #include "datagen/copy_loader.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/core/files.hpp"
 #include "harness/gate/threshold.hpp"
 #include "harness/results/hlog_sink.hpp"
 #include "harness/results/report.hpp"
@@ -109,6 +110,13 @@ int execute_verify(const VerifyOptions& o) {
 int execute_merge(const MergeOptions& o) {
   const auto catalog = workload::Catalog::load(o.sql_dir);
   const auto s = scenario::load_scenario(o.runs.front() / "scenario.toml", catalog.common_names());
+  // Thresholds and tags only mean the same thing across runs of one scenario.
+  for (const auto& run : o.runs) {
+    if (read_input_file(run / "scenario.toml", "scenario") != s.source_text) {
+      throw InputError("merge", run.string() + " ran a different scenario than " +
+                                    o.runs.front().string() + "; only runs of one scenario merge");
+    }
+  }
   std::vector<std::vector<metrics::SeriesStats>> runs;
   std::vector<std::filesystem::path> logs;
   nlohmann::json sources = nlohmann::json::array();

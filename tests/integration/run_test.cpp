@@ -380,6 +380,15 @@ TEST(Merge, TwoRunsGiveThePercentilesOfTheUnionOfTheirSamples) {
     }
   }
   EXPECT_EQ(logged, count);
+
+  // A run of another scenario does not merge: its thresholds and tags mean something else.
+  std::ofstream(runs[1] / "scenario.toml", std::ios::app) << "# edited\n";
+  EXPECT_EQ(
+      run_loadgate(
+          {"merge", runs[0].string(), runs[1].string(), "--out", (dir / "merged2").string()}, &out),
+      2)
+      << out;
+  EXPECT_NE(out.find("different scenario"), std::string::npos) << out;
   fs::remove_all(dir);
 }
 
