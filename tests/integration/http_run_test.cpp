@@ -93,8 +93,7 @@ TEST(HttpRun, RolloutWithAViewOutageFallsBackWithoutAFailedRequest) {
   for (const auto& t : summary["thresholds"]) EXPECT_TRUE(t["passed"].get<bool>()) << t.dump();
   // The fault was undone: the view is back under its name.
   auto conn = db::Connection::open(dsn);
-  EXPECT_EQ(conn.query("SELECT to_regclass('loadgate_c.mv_product_search') IS NOT NULL")
-                .get(0, 0),
+  EXPECT_EQ(conn.query("SELECT to_regclass('loadgate_c.mv_product_search') IS NOT NULL").get(0, 0),
             "t");
   fs::remove_all(dir);
 }
