@@ -31,6 +31,12 @@ int dispatch(const lg::cli::Command& cmd) {
   if (const auto* merge = std::get_if<lg::cli::MergeOptions>(&cmd)) {
     return lg::cli::execute_merge(*merge);
   }
+  if (const auto* report = std::get_if<lg::report::ReportOptions>(&cmd)) {
+    return lg::report::execute_report(*report);
+  }
+  if (const auto* compare = std::get_if<lg::compare::CompareOptions>(&cmd)) {
+    return lg::compare::execute_compare(*compare);
+  }
   return lg::cli::execute_verify(std::get<lg::cli::VerifyOptions>(cmd));
 }
 

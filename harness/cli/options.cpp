@@ -17,6 +17,8 @@ constexpr const char* kUsage =
     "  datagen               generate products into options A/B/C (or print COPY rows)\n"
     "  verify                check that A, B and C answer every query alike\n"
     "  merge <run> <run>...  combine runs losslessly and re-evaluate thresholds (--out DIR)\n"
+    "  report <run>          report.html with latency, throughput and percentile plots\n"
+    "  compare <run>...      runs side by side; with --baseline, exit 4 on a regression\n"
     "run 'loadgate <command> --help' for its options\n";
 
 struct TargetFlags {
@@ -164,6 +166,48 @@ Command parse_merge(const std::vector<std::string>& args) {
   return o;
 }
 
+Command parse_report(const std::vector<std::string>& args) {
+  report::ReportOptions o;
+  std::string run, out;
+  po::options_description d("loadgate report options");
+  d.add_options()("run", po::value(&run), "run folder (positional)")(
+      "out", po::value(&out), "folder for report.html and its images (default: the run folder)");
+  po::positional_options_description pos;
+  pos.add("run", 1);
+  if (parse_into(args, d, &pos)) return HelpRequest{help_of("usage: loadgate report <run>", d)};
+  if (run.empty()) throw InputError("report", "needs a run folder");
+  o.run = run;
+  o.out = out;
+  return o;
+}
+
+Command parse_compare(const std::vector<std::string>& args) {
+  compare::CompareOptions o;
+  std::vector<std::string> inputs;
+  std::string baseline;
+  po::options_description d("loadgate compare options");
+  d.add_options()("input", po::value(&inputs)->multitoken(),
+                  "run folders or Google Benchmark JSON files (positional; the first is the "
+                  "reference)")("format", po::value(&o.format), "text (default), md or json")(
+      "baseline", po::value(&baseline), "run folder or benchmark file to gate against (exit 4)")(
+      "tolerance", po::value(&o.tolerances)->composing(),
+      "KEY=FRACTION, repeatable: allowed change before a regression counts")(
+      "alpha", po::value(&o.alpha), "significance level of the regression test (default 0.05)");
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  if (parse_into(args, d, &pos)) {
+    return HelpRequest{help_of("usage: loadgate compare <run|bench.json>... [--baseline X]", d)};
+  }
+  if (inputs.empty()) throw InputError("compare", "needs at least one run folder or file");
+  if (o.format != "text" && o.format != "md" && o.format != "json") {
+    throw InputError("--format", "expected text, md or json, got \"" + o.format + "\"");
+  }
+  if (!(o.alpha > 0 && o.alpha < 1)) throw InputError("--alpha", "must be in (0, 1)");
+  o.inputs.assign(inputs.begin(), inputs.end());
+  o.baseline = baseline;
+  return o;
+}
+
 }  // namespace
 
 std::vector<char> parse_option_list(const std::string& text, const std::string& flag) {
@@ -191,9 +235,12 @@ Command parse(int argc, char** argv) {
   if (cmd == "datagen") return parse_datagen(rest);
   if (cmd == "verify") return parse_verify(rest);
   if (cmd == "merge") return parse_merge(rest);
+  if (cmd == "report") return parse_report(rest);
+  if (cmd == "compare") return parse_compare(rest);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") return HelpRequest{kUsage};
-  throw InputError("command line",
-                   "unknown command \"" + cmd + "\"; expected run, datagen, verify or merge");
+  throw InputError(
+      "command line",
+      "unknown command \"" + cmd + "\"; expected run, datagen, verify, merge, report or compare");
 }
 
 }  // namespace lg::cli

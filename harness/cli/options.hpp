@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "harness/compare/compare_cmd.hpp"
+#include "harness/report/report_cmd.hpp"
 #include "harness/run/run.hpp"
 
 namespace lg::cli {
@@ -46,8 +48,8 @@ struct HelpRequest {
   std::string text;
 };
 
-using Command =
-    std::variant<run::RunOptions, DatagenOptions, VerifyOptions, MergeOptions, HelpRequest>;
+using Command = std::variant<run::RunOptions, DatagenOptions, VerifyOptions, MergeOptions,
+                             report::ReportOptions, compare::CompareOptions, HelpRequest>;
 
 /// Parses argv. Throws InputError (exit 2) naming the flag for unknown flags, bad values or a
 /// missing subcommand.
