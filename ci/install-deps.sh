@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libpq-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev libbenchmark-dev libcpp-httplib-dev
+  gnuplot-nox chromium libxml2-utils
   postgresql-15 postgresql-contrib-15 postgresql-client-15
   libhdrhistogram-java default-jre-headless
 )

@@ -30,6 +30,7 @@ void write_all(const RunReport& report) {
   if (ec) throw InfraError("cannot create " + report.dir.string() + ": " + ec.message());
   write_summary_json(report, report.dir / "summary.json");
   write_timeseries_csv(report, report.dir / "timeseries.csv");
+  write_junit_xml(report, report.dir / "junit.xml");
   write_series_json(report.series, report.dir / "series.json");
   std::ofstream(report.dir / "summary.txt") << format_console(report);
   if (report.scenario) std::ofstream(report.dir / "scenario.toml") << report.scenario->source_text;

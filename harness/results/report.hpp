@@ -59,6 +59,10 @@ struct RunReport {
 void write_summary_json(const RunReport& report, const std::filesystem::path& file);
 /// timeseries.csv: one row per interval (≤ 1 s) and series. Throws InfraError on I/O failure.
 void write_timeseries_csv(const RunReport& report, const std::filesystem::path& file);
+/// junit.xml: one <testcase> per threshold (value, limit, verdict as <failure>), in the shape of
+/// the common JUnit XML schema (windyroad JUnit.xsd). A run cut short counts as one error.
+/// Throws InfraError when the file cannot be written.
+void write_junit_xml(const RunReport& report, const std::filesystem::path& file);
 /// The console table: per option × query count, throughput, errors, p50/p95/p99/max (ms), the
 /// refreshes and the threshold verdicts (k6 style ✓/✗).
 std::string format_console(const RunReport& report);

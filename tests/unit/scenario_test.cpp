@@ -289,6 +289,18 @@ TEST(ShippedScenarios, CompareOptionsLoads) {
   EXPECT_FALSE(s.thresholds.empty());
 }
 
+TEST(ShippedScenarios, NightlyGatesTheSteadyStageOnTheSlos) {
+  Scenario s = load_scenario(repo_scenario("nightly.toml"), kKnownQueries);
+  EXPECT_EQ(s.dataset.products, 100'000);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.executor.stages.back().name, "steady");
+  bool steady_gate = false;
+  for (const auto& t : s.thresholds) {
+    steady_gate |= t.selector.find("stage:steady") != std::string::npos;
+  }
+  EXPECT_TRUE(steady_gate);
+}
+
 TEST(ShippedScenarios, RolloutStepsTheViewAndInjectsAFault) {
   Scenario s = load_scenario(repo_scenario("rollout.toml"), kKnownQueries);
   EXPECT_EQ(s.dataset.products, 100'000);

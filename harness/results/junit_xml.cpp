@@ -1,0 +1,111 @@
+// junit.xml: each threshold as a test case, so any CI shows the gate natively. The shape follows
+// the common JUnit XML schema (Ant's XMLJUnitResultFormatter output, as described by the
+// windyroad JUnit.xsd): one <testsuite> with name, timestamp (no zone), hostname, tests,
+// failures, errors, time; <properties>; a <testcase name classname time> per threshold with a
+// <failure message type> when crossed; then <system-out> (every observed value) and
+// <system-err>.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "harness/core/errors.hpp"
+#include "harness/results/report.hpp"
+
+namespace lg::results {
+namespace {
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        // XML 1.0 forbids most control characters even when escaped.
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+// "2026-11-22T02:27:24Z" -> "2026-11-22T02:27:24": the schema's timestamp has no zone.
+std::string schema_timestamp(std::string iso) {
+  if (!iso.empty() && iso.back() == 'Z') iso.pop_back();
+  return iso.empty() ? "1970-01-01T00:00:00" : iso;
+}
+
+std::string observed_text(const gate::ThresholdResult& t) {
+  if (!t.observed) return "no value (" + t.detail + ")";
+  std::ostringstream s;
+  s << *t.observed;
+  return s.str();
+}
+
+void write_case(std::ostream& out, const std::string& suite, const gate::ThresholdResult& t) {
+  const std::string name = t.threshold.selector + " " + t.threshold.source;
+  out << "  <testcase name=\"" << xml_escape(name) << "\" classname=\"loadgate.thresholds."
+      << xml_escape(suite) << "\" time=\"0\">\n";
+  if (!t.passed) {
+    const std::string message =
+        "observed " + observed_text(t) + ", threshold " + t.threshold.source;
+    out << "    <failure message=\"" << xml_escape(message) << "\" type=\"threshold\">"
+        << xml_escape(message + " over " + std::to_string(t.samples) + " samples")
+        << "</failure>\n";
+  }
+  out << "  </testcase>\n";
+}
+
+}  // namespace
+
+void write_junit_xml(const RunReport& r, const std::filesystem::path& file) {
+  std::ofstream out(file);
+  if (!out) throw InfraError("cannot write " + file.string());
+  const std::string suite = r.scenario ? r.scenario->name : r.run_id;
+  int failures = 0;
+  for (const auto& t : r.thresholds) failures += t.passed ? 0 : 1;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuite name=\"" << xml_escape(suite.empty() ? "loadgate" : suite) << "\" timestamp=\""
+      << schema_timestamp(r.started_at) << "\" hostname=\"" << xml_escape(hostname())
+      << "\" tests=\"" << r.thresholds.size() << "\" failures=\"" << failures << "\" errors=\""
+      << (r.complete ? 0 : 1) << "\" time=\"0\">\n";
+  out << "  <properties>\n"
+      << "    <property name=\"run\" value=\"" << xml_escape(r.run_id) << "\"/>\n"
+      << "    <property name=\"complete\" value=\"" << (r.complete ? "true" : "false") << "\"/>\n"
+      << "    <property name=\"verdict\" value=\"" << (r.thresholds_passed() ? "pass" : "fail")
+      << "\"/>\n"
+      << "  </properties>\n";
+  for (const auto& t : r.thresholds) write_case(out, suite, t);
+  // Test case names stay stable across runs (CI tracks history by name); the values go here.
+  std::string values = "results: " + r.dir.string() + "\n";
+  for (const auto& t : r.thresholds) {
+    values += (t.passed ? "pass " : "FAIL ") + t.threshold.selector + " " + t.threshold.source +
+              ": observed " + observed_text(t) + " over " + std::to_string(t.samples) +
+              " samples\n";
+  }
+  out << "  <system-out>" << xml_escape(values) << "</system-out>\n";
+  out << "  <system-err>" << xml_escape(r.complete ? "" : "incomplete: " + r.incomplete_reason)
+      << "</system-err>\n";
+  out << "</testsuite>\n";
+  if (!out) throw InfraError("cannot write " + file.string());
+}
+
+}  // namespace lg::results
