@@ -11,7 +11,8 @@ namespace lg::compare {
 /// What `loadgate compare` was asked to do.
 struct CompareOptions {
   /// Run folders (results/<run>) or Google Benchmark --benchmark_format=json files; the first
-  /// is the reference the ratios are taken against.
+  /// is the reference the ratios are taken against, unless a baseline is given: then the
+  /// baseline is, and every input here is a candidate gated against it.
   std::vector<std::filesystem::path> inputs;
   std::string format = "text";          ///< text | md | json
   std::filesystem::path baseline;       ///< empty: no gate; else a run folder or benchmark file
@@ -19,9 +20,11 @@ struct CompareOptions {
   double alpha = 0.05;                  ///< significance level of the regression test
 };
 
-/// Prints the comparison to stdout. Returns 0, or 4 (ExitCode::kRegression) when `baseline` is
-/// set and a metric regressed beyond its tolerance with significance. Throws InputError (exit 2)
-/// for a missing or malformed input or a bad tolerance.
+/// Prints the comparison to stdout (notes on the inputs to stderr; with --format json the
+/// regression lines too, so stdout stays one JSON document). Returns 0, or 4
+/// (ExitCode::kRegression) when `baseline` is set and a metric of some candidate regressed
+/// beyond its tolerance with significance (see gate.hpp). Throws InputError (exit 2) for a
+/// missing or malformed input, a bad --format, or a bad or unmatched --tolerance.
 int execute_compare(const CompareOptions& options);
 
 }  // namespace lg::compare

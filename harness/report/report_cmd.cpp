@@ -1,9 +1,58 @@
 #include "harness/report/report_cmd.hpp"
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
 #include "harness/core/errors.hpp"
+#include "harness/report/gnuplot.hpp"
+#include "harness/report/html.hpp"
+#include "harness/report/plots.hpp"
+#include "harness/report/run_data.hpp"
 
 namespace lg::report {
+namespace {
 
-int execute_report(const ReportOptions&) { throw InputError("report", "not built yet"); }
+// Sub-folder of the output folder holding each plot's data, script, SVG and PNG.
+constexpr const char* kPlotDir = "plots";
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InfraError("report: gnuplot did not write " + file.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Why a reader sees fewer plots than usual.
+std::vector<std::string> notes_for(const RunData& run, const std::vector<PlotJob>& jobs) {
+  std::vector<std::string> notes;
+  if (!run.has_timeseries) {
+    notes.push_back("timeseries.csv is missing: no plots over time.");
+  } else if (jobs.empty() || jobs.front().figure.name != "latency_over_time") {
+    notes.push_back("timeseries.csv holds no reads: no plots over time.");
+  }
+  if (!run.has_series) notes.push_back("series.json is missing: no percentile spectrum.");
+  return notes;
+}
+
+}  // namespace
+
+int execute_report(const ReportOptions& options) {
+  const RunData run = read_run(options.run);
+  const std::filesystem::path out = options.out.empty() ? options.run : options.out;
+  const auto jobs = plan_plots(run);
+  const auto figures = render_plots(jobs, out / kPlotDir);
+  std::vector<PageFigure> page;
+  for (const auto& f : figures) {
+    const std::string dir = std::string(kPlotDir) + "/";
+    page.push_back({f, read_text(f.svg), dir + f.name + ".png", dir + f.name + ".svg"});
+  }
+  const auto html = out / "report.html";
+  write_file(html, render_html(run, page, notes_for(run, jobs)));
+  std::printf("report: %s (%zu plots in %s)\n", html.c_str(), figures.size(),
+              (out / kPlotDir).c_str());
+  return 0;
+}
 
 }  // namespace lg::report

@@ -1,0 +1,80 @@
+#pragma once
+// What `loadgate compare` reads: a run folder (results/<run>/) or a Google Benchmark
+// --benchmark_format=json file, turned into comparable series (option × query/request/benchmark)
+// with one figure per metric and the samples the significance test runs over.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lg::compare {
+
+/// What a series measured.
+enum class EntryKind { kQuery, kRequest, kBenchmark };
+
+/// One metric of one series (see metrics.hpp for names and units).
+struct MetricData {
+  double value = 0;  ///< the figure of the whole input: ms for latency, per second for throughput
+  /// Independent repeated measurements of the metric: per-interval values of a run
+  /// (timeseries.csv) or per-repetition values of a benchmark. May be empty.
+  std::vector<double> samples;
+};
+
+/// One query, request or benchmark under one option.
+struct Series {
+  std::string option;  ///< "A", "B", "C"; empty for a benchmark whose name names none
+  std::string name;    ///< query, request or benchmark name
+  EntryKind kind = EntryKind::kQuery;
+  std::map<std::string, MetricData> metrics;  ///< by metric name
+};
+
+/// One input of the comparison.
+struct Input {
+  std::filesystem::path path;
+  std::string label;  ///< short name for tables: the folder or file name
+  bool benchmark = false;
+  std::vector<Series> series;      ///< in the input's own order
+  std::vector<std::string> notes;  ///< caveats worth printing (incomplete run, missing files)
+
+  /// The series of `option` and `name`, or nullptr.
+  const Series* find(const std::string& option, const std::string& name) const;
+};
+
+/// Shortest interval of timeseries.csv used as a sample (s): the tail of a stage split at its
+/// boundary holds too few requests for a stable percentile.
+inline constexpr double kMinIntervalSeconds = 0.5;
+
+/// Loads a run folder when `path` is a directory (or its summary.json), else a Google Benchmark
+/// JSON file. Throws InputError naming the path when it is missing or malformed.
+Input load_input(const std::filesystem::path& path);
+
+/// Loads results/<run>/. Figures (p50/p95/p99 ms, throughput /s, over the whole run, every
+/// stage) come from series.json's histograms, exact; from summary.json when series.json is
+/// absent. Samples are the per-interval values of timeseries.csv (see parse_interval_samples).
+/// Read queries (sql_duration, kind read) and HTTP requests (http_req_duration) are loaded.
+/// Throws InputError naming the file when the folder has neither summary.json nor series.json,
+/// or a file in it is malformed.
+Input load_run(const std::filesystem::path& dir);
+
+/// Per-interval samples of timeseries.csv `text` (`file` names it in errors): for each
+/// (option, query or request) the p50/p95/p99 (ms) and throughput (/s) of every interval of at
+/// least kMinIntervalSeconds with a non-zero count. Rows of one interval (split by
+/// during_refresh or read_source) are combined: counts add; percentiles are count-weighted.
+/// Throws InputError with file and line on a missing column or a bad number.
+std::map<std::pair<std::string, std::string>, std::map<std::string, std::vector<double>>>
+parse_interval_samples(const std::string& text, const std::filesystem::path& file);
+
+/// Parses Google Benchmark JSON `text` (`file` names it in errors and labels). Each benchmark
+/// family (run_name without /repeats:, /threads:, /real_time… suffixes) is one series; a last
+/// name component that is one capital letter is the option ("BM_Query/sku_lookup/A" and
+/// "sku_lookup/A" are query sku_lookup under option A: with an option, a leading BM_ component
+/// is dropped; other names are kept whole, option empty).
+/// Metrics: time = real_time per iteration converted to ms; user counters p50_ms, p95_ms,
+/// p99_ms become p50/p95/p99 and items_per_second becomes throughput. Samples are the
+/// "iteration" entries (one per repetition); the figure is their median, or the median / mean
+/// aggregate when only aggregates were reported. Entries with error_occurred are skipped.
+/// Throws InputError naming the file when it is not JSON or has no "benchmarks" array.
+Input load_benchmark_json(const std::string& text, const std::filesystem::path& file);
+
+}  // namespace lg::compare

@@ -1,0 +1,67 @@
+#pragma once
+// A run folder read back for `loadgate report`: summary.json, timeseries.csv and series.json.
+
+#include <cstdint>
+#include <filesystem>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/metrics/series_stats.hpp"
+
+namespace lg::report {
+
+/// One row of timeseries.csv: one series over one interval (≤ 1 s). Times in seconds since the
+/// option's measured start; latencies in ms; empty strings for tags the series does not carry.
+struct IntervalRow {
+  std::string option;
+  std::string stage;
+  double t_start_s = 0;
+  double t_end_s = 0;
+  std::string metric;
+  std::string query;
+  std::string request;
+  std::string read_source;
+  std::string kind;
+  std::string during_refresh;
+  std::int64_t count = 0;
+  std::int64_t errors = 0;
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
+  int vus = 0;
+  bool refresh_in_flight = false;
+};
+
+/// Parses the text of a timeseries.csv. Columns are found by their header name, so files
+/// written before a column existed (request, read_source) still read. Throws InputError naming
+/// `file` and the line when a required column is missing or a number does not parse.
+std::vector<IntervalRow> parse_timeseries_csv(std::string_view text, const std::string& file);
+
+/// The value at `path` inside `doc` (object keys), or a null value when any step is missing or
+/// not an object: summary.json of older or cut-short runs may lack sections.
+const nlohmann::json& json_at(const nlohmann::json& doc,
+                              std::initializer_list<std::string_view> path);
+
+/// Everything the report shows of one run folder.
+struct RunData {
+  std::filesystem::path dir;
+  nlohmann::json summary;            ///< summary.json as written by `loadgate run`
+  std::vector<std::string> options;  ///< option letters that have a summary, run order
+  std::vector<IntervalRow> rows;     ///< timeseries.csv; empty when the file is absent
+  bool has_timeseries = false;
+  std::vector<metrics::SeriesStats> series;  ///< series.json; empty when the file is absent
+  bool has_series = false;
+
+  /// summary.options.<option>, or an empty object.
+  const nlohmann::json& option_summary(const std::string& option) const;
+  /// True when the run measured HTTP requests rather than SQL queries.
+  bool is_http() const;
+};
+
+/// Reads `dir`. summary.json is required; timeseries.csv and series.json are optional (a run cut
+/// short early, or one written by an older loadgate, may lack them). Throws InputError when
+/// `dir` is not a run folder or a file is malformed.
+RunData read_run(const std::filesystem::path& dir);
+
+}  // namespace lg::report
