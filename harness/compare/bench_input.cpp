@@ -1,6 +1,7 @@
 // Google Benchmark --benchmark_format=json files: one series per benchmark family.
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "harness/compare/inputs.hpp"
 #include "harness/core/errors.hpp"
@@ -71,7 +72,9 @@ double ms_per_unit(const std::string& unit) {
 
 std::map<std::string, double> metrics_of(const json& b) {
   std::map<std::string, double> m;
-  m["time"] = b.at("real_time").get<double>() * ms_per_unit(b.value("time_unit", "ns"));
+  if (b.contains("real_time") && b["real_time"].is_number()) {
+    m["time"] = b["real_time"].get<double>() * ms_per_unit(b.value("time_unit", "ns"));
+  }
   for (const char* p : {"p50", "p95", "p99"}) {
     const std::string counter = std::string(p) + "_ms";
     if (b.contains(counter) && b[counter].is_number()) m[p] = b[counter].get<double>();
@@ -118,13 +121,21 @@ Series to_series(const Family& f) {
   return s;
 }
 
+// Google Benchmark writes non-finite numbers bare (e.g. `"errors": NaN` in the cv aggregate of
+// a counter that is always 0), which is not JSON; Python's json (compare.py) accepts them.
+// Values outside strings that are NaN/Infinity become null so the rest of the file reads.
+std::string nonfinite_to_null(const std::string& text) {
+  static const std::regex bare(R"((:\s*)-?(NaN|nan|Infinity|inf)\b)");
+  return std::regex_replace(text, bare, "$1null");
+}
+
 }  // namespace
 
 Input load_benchmark_json(const std::string& text, const fs::path& file) {
   const SourceLoc at{file.string()};
   json doc;
   try {
-    doc = json::parse(text);
+    doc = json::parse(nonfinite_to_null(text));
   } catch (const json::exception& e) {
     throw InputError(at, "benchmark", std::string("not a run folder and not JSON: ") + e.what());
   }

@@ -218,6 +218,20 @@ TEST(CompareBenchmarkJson, FamiliesBecomeSeriesWithRepetitionsAsSamples) {
   EXPECT_NE(in.notes[0].find("no database"), std::string::npos);
 }
 
+// Google Benchmark prints a constant counter's cv as a bare NaN (not JSON); such files load.
+TEST(CompareBenchmarkJson, BareNanAndInfinityFromGoogleBenchmarkAreAccepted) {
+  const Input in = load_benchmark_json(R"({"benchmarks": [
+    {"name": "q/A", "run_name": "q/A", "run_type": "iteration", "real_time": 50.0,
+     "time_unit": "us", "errors": 0},
+    {"name": "q/A_cv", "run_name": "q/A", "run_type": "aggregate", "aggregate_name": "cv",
+     "real_time": NaN, "time_unit": "us", "errors": NaN, "x": -Infinity, "label": "a: NaN"}
+  ]})",
+                                       "b.json");
+  const Series* q = in.find("A", "q");
+  ASSERT_NE(q, nullptr);
+  EXPECT_DOUBLE_EQ(q->metrics.at("time").value, 0.05);
+}
+
 TEST(CompareBenchmarkJson, NonBenchmarkFilesAreRejectedNamingTheFile) {
   for (const char* text : {"not json", R"({"context": {}})", R"([1, 2])"}) {
     try {
