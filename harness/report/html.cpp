@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "harness/core/markup.hpp"
 #include "harness/report/timeline.hpp"
 
 namespace lg::report {
@@ -216,32 +217,7 @@ void replace_all(std::string& s, std::string_view from, std::string_view to, boo
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(std::string_view text) { return markup_escape(text); }
 
 std::string inline_svg(std::string_view svg, std::string_view id_prefix, std::string_view title) {
   const std::size_t start = svg.find("<svg");

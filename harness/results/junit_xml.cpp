@@ -12,34 +12,11 @@
 #include <sstream>
 
 #include "harness/core/errors.hpp"
+#include "harness/core/markup.hpp"
 #include "harness/results/report.hpp"
 
 namespace lg::results {
 namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters even when escaped.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string hostname() {
   char buf[256] = {};
@@ -62,13 +39,13 @@ std::string observed_text(const gate::ThresholdResult& t) {
 
 void write_case(std::ostream& out, const std::string& suite, const gate::ThresholdResult& t) {
   const std::string name = t.threshold.selector + " " + t.threshold.source;
-  out << "  <testcase name=\"" << xml_escape(name) << "\" classname=\"loadgate.thresholds."
-      << xml_escape(suite) << "\" time=\"0\">\n";
+  out << "  <testcase name=\"" << markup_escape(name) << "\" classname=\"loadgate.thresholds."
+      << markup_escape(suite) << "\" time=\"0\">\n";
   if (!t.passed) {
     const std::string message =
         "observed " + observed_text(t) + ", threshold " + t.threshold.source;
-    out << "    <failure message=\"" << xml_escape(message) << "\" type=\"threshold\">"
-        << xml_escape(message + " over " + std::to_string(t.samples) + " samples")
+    out << "    <failure message=\"" << markup_escape(message) << "\" type=\"threshold\">"
+        << markup_escape(message + " over " + std::to_string(t.samples) + " samples")
         << "</failure>\n";
   }
   out << "  </testcase>\n";
@@ -83,12 +60,12 @@ void write_junit_xml(const RunReport& r, const std::filesystem::path& file) {
   int failures = 0;
   for (const auto& t : r.thresholds) failures += t.passed ? 0 : 1;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuite name=\"" << xml_escape(suite.empty() ? "loadgate" : suite) << "\" timestamp=\""
-      << schema_timestamp(r.started_at) << "\" hostname=\"" << xml_escape(hostname())
-      << "\" tests=\"" << r.thresholds.size() << "\" failures=\"" << failures << "\" errors=\""
-      << (r.complete ? 0 : 1) << "\" time=\"0\">\n";
+  out << "<testsuite name=\"" << markup_escape(suite.empty() ? "loadgate" : suite)
+      << "\" timestamp=\"" << schema_timestamp(r.started_at) << "\" hostname=\""
+      << markup_escape(hostname()) << "\" tests=\"" << r.thresholds.size() << "\" failures=\""
+      << failures << "\" errors=\"" << (r.complete ? 0 : 1) << "\" time=\"0\">\n";
   out << "  <properties>\n"
-      << "    <property name=\"run\" value=\"" << xml_escape(r.run_id) << "\"/>\n"
+      << "    <property name=\"run\" value=\"" << markup_escape(r.run_id) << "\"/>\n"
       << "    <property name=\"complete\" value=\"" << (r.complete ? "true" : "false") << "\"/>\n"
       << "    <property name=\"verdict\" value=\"" << (r.thresholds_passed() ? "pass" : "fail")
       << "\"/>\n"
@@ -101,8 +78,8 @@ void write_junit_xml(const RunReport& r, const std::filesystem::path& file) {
               ": observed " + observed_text(t) + " over " + std::to_string(t.samples) +
               " samples\n";
   }
-  out << "  <system-out>" << xml_escape(values) << "</system-out>\n";
-  out << "  <system-err>" << xml_escape(r.complete ? "" : "incomplete: " + r.incomplete_reason)
+  out << "  <system-out>" << markup_escape(values) << "</system-out>\n";
+  out << "  <system-err>" << markup_escape(r.complete ? "" : "incomplete: " + r.incomplete_reason)
       << "</system-err>\n";
   out << "</testsuite>\n";
   if (!out) throw InfraError("cannot write " + file.string());
