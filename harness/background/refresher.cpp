@@ -1,24 +1,102 @@
 #include "harness/background/refresher.hpp"
 
-namespace lg::background {
+#include <thread>
 
-Refresher::Refresher(const std::string& conninfo, Nanos interval, metrics::RecorderShard& shard,
-                     metrics::SlotId slot_duration, exec::RefreshTracker& tracker)
+namespace lg::background {
+namespace {
+
+// Continuous refreshes follow each other with only this gap (the periodic thread collapses
+// missed slots into one that is due at once).
+constexpr Nanos kContinuousPeriod = kNanosPerMilli;
+constexpr Nanos kStopCheck = 50 * kNanosPerMilli;
+
+}  // namespace
+
+Refresher::Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
+                     metrics::RecorderShard& shard, metrics::SlotId slot_duration,
+                     exec::RefreshTracker& tracker)
     : conn_(db::Connection::open(conninfo)),
-      interval_(interval),
+      spec_(spec),
       shard_(shard),
       slot_(slot_duration),
       tracker_(tracker) {
   conn_.exec("SET application_name = 'loadgate refresher'");
+  if (spec_.strategy == scenario::RefreshStrategy::kDebounced) {
+    conn_.exec("DELETE FROM loadgate_c.mv_refresh_queue");
+    conn_.exec("ALTER TABLE loadgate_c.custom_posts ENABLE TRIGGER mv_refresh_enqueue");
+  }
 }
+
+Refresher::~Refresher() { stop(); }
 
 void Refresher::start(Nanos t0) {
   t0_ = t0;
-  thread_.start(t0, interval_, [this](std::int64_t) { return refresh_once(); });
+  const Nanos period =
+      spec_.strategy == scenario::RefreshStrategy::kContinuous ? kContinuousPeriod : spec_.interval;
+  thread_.start(t0, period, [this](std::int64_t) { return tick(); });
 }
 
-bool Refresher::refresh_once() {
+void Refresher::stop() {
+  stopping_.store(true);
+  thread_.stop();
+  if (spec_.strategy != scenario::RefreshStrategy::kDebounced) return;
+  try {
+    conn_.exec("ALTER TABLE loadgate_c.custom_posts DISABLE TRIGGER mv_refresh_enqueue");
+  } catch (const std::exception&) {
+    // The connection may be gone; the next run's refresher disables or re-enables it anyway.
+  }
+  spec_.strategy = scenario::RefreshStrategy::kInterval;  // stop() is idempotent
+}
+
+bool Refresher::tick() {
+  if (spec_.strategy != scenario::RefreshStrategy::kDebounced) {
+    refresh_with_retries(-1);
+    return true;
+  }
+  // Only what was queued before the refresh starts is covered by it; later writes stay queued.
+  std::int64_t depth = 0;
+  std::string last_id;
+  try {
+    const auto r =
+        conn_.query("SELECT count(*), coalesce(max(id), 0) FROM loadgate_c.mv_refresh_queue");
+    depth = std::stoll(std::string(r.get(0, 0)));
+    last_id = std::string(r.get(0, 1));
+  } catch (const std::exception&) {
+    return true;  // a lost connection shows up as the next refresh's failure
+  }
+  if (depth == 0) return true;
+  if (refresh_with_retries(depth)) {
+    try {
+      conn_.query("DELETE FROM loadgate_c.mv_refresh_queue WHERE id <= $1", {last_id});
+    } catch (const std::exception&) {
+      // Left queued: the next window refreshes again, which is safe.
+    }
+  }
+  return true;
+}
+
+bool Refresher::refresh_with_retries(std::int64_t queue_depth) {
+  Nanos backoff = spec_.retry_backoff;
+  for (int attempt = 0;; ++attempt) {
+    if (refresh_once(attempt, queue_depth)) return true;
+    if (attempt >= spec_.max_retries || !wait_or_stop(backoff)) return false;
+    backoff *= 2;
+  }
+}
+
+bool Refresher::wait_or_stop(Nanos ns) {
+  const Nanos until = mono_now() + ns;
+  while (mono_now() < until) {
+    if (stopping_.load()) return false;
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(kStopCheck, until - mono_now())));
+  }
+  return !stopping_.load();
+}
+
+bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
   RefreshEvent ev;
+  ev.attempt = attempt;
+  ev.queue_depth = queue_depth;
   tracker_.begin();
   const Nanos start = mono_now();
   try {
@@ -33,9 +111,10 @@ bool Refresher::refresh_once() {
   ev.start = start - t0_;
   ev.duration = end - start;
   shard_.record(slot_, metrics::to_micros(ev.duration), !ev.ok);
+  const bool ok = ev.ok;
   std::lock_guard lock(mu_);
   events_.push_back(std::move(ev));
-  return true;
+  return ok;
 }
 
 void Refresher::log_failure(Nanos duration, const std::string& error) noexcept {

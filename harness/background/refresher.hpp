@@ -3,6 +3,7 @@
 // CONCURRENTLY) every interval on its own connection, recording mv_refresh_duration and marking
 // the RefreshTracker so VU samples that overlap a refresh are tagged during_refresh.
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,36 +13,50 @@
 #include "harness/db/connection.hpp"
 #include "harness/exec/run_state.hpp"
 #include "harness/metrics/recorder.hpp"
+#include "harness/scenario/model.hpp"
 
 namespace lg::background {
 
-/// One refresh as it happened. Times are ns since the measured start.
+/// One refresh attempt as it happened. Times are ns since the measured start.
 struct RefreshEvent {
   Nanos start = 0;
   Nanos duration = 0;
   bool ok = true;
-  std::string error;  ///< server message when !ok
+  std::string error;              ///< server message when !ok
+  int attempt = 0;                ///< 0: first try; k: k-th retry of a failed refresh
+  std::int64_t queue_depth = -1;  ///< debounced: queued writes it covered; -1 otherwise
 };
 
 class Refresher {
  public:
   /// Connects (throws InfraError). `slot_duration` is a trend slot (µs) in `shard`; failed
-  /// refreshes are recorded there with the error flag.
-  Refresher(const std::string& conninfo, Nanos interval, metrics::RecorderShard& shard,
-            metrics::SlotId slot_duration, exec::RefreshTracker& tracker);
-  /// First refresh at t0 (a mono_now() timestamp, the measured start), then every interval.
+  /// attempts are recorded there with the error flag. For the debounced strategy it empties
+  /// loadgate_c.mv_refresh_queue and enables the trigger that fills it (throws DbError).
+  Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
+            metrics::RecorderShard& shard, metrics::SlotId slot_duration,
+            exec::RefreshTracker& tracker);
+  ~Refresher();
+  /// Starts at t0 (a mono_now() timestamp, the measured start): interval refreshes at t0,
+  /// t0 + interval, …; continuous ones back to back; debounced ones at most once per interval
+  /// while writes are queued. A failed refresh is retried up to max_retries times after
+  /// retry_backoff, doubling each time; every attempt is an event.
   void start(Nanos t0);
-  /// Lets a refresh in progress finish, then stops.
-  void stop() { thread_.stop(); }
+  /// Lets a refresh in progress finish (a retry wait ends at once), then stops; disables the
+  /// debounce trigger again.
+  void stop();
   /// Refreshes so far; call after stop() for the complete list.
   std::vector<RefreshEvent> events() const;
 
  private:
-  bool refresh_once();
+  bool tick();
+  bool refresh_with_retries(std::int64_t queue_depth);
+  bool refresh_once(int attempt, std::int64_t queue_depth);
+  bool wait_or_stop(Nanos ns);
   void log_failure(Nanos duration, const std::string& error) noexcept;
 
   db::Connection conn_;
-  Nanos interval_;
+  scenario::RefresherSpec spec_;
+  std::atomic<bool> stopping_{false};
   metrics::RecorderShard& shard_;
   metrics::SlotId slot_;
   exec::RefreshTracker& tracker_;

@@ -45,9 +45,13 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
        make_tags({{"option", opt}, {"kind", "read"}, {"during_refresh", "true"}}), "sql_duration",
        false);
   if (!o.refreshes.empty()) {
-    int failed = 0;
-    for (const auto& ev : o.refreshes) failed += ev.ok ? 0 : 1;
-    out += fmt("  refreshes: %zu (%d failed)", o.refreshes.size(), failed);
+    int failed = 0, retries = 0;
+    for (const auto& ev : o.refreshes) {
+      failed += ev.ok ? 0 : 1;
+      retries += ev.attempt > 0 ? 1 : 0;
+    }
+    out += fmt("  refreshes: %zu attempts (%d failed, %d retries)", o.refreshes.size(), failed,
+               retries);
     if (auto m = merge_series(r.series, "mv_refresh_duration", make_tags({{"option", opt}}))) {
       const auto s = latency_stats(*m);
       out += fmt(", duration p50 %.1f ms, max %.1f ms", s.p50_ms, s.max_ms);

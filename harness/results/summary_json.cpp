@@ -127,10 +127,13 @@ json option_json(const RunReport& r, const OptionReport& o) {
   }
   json refreshes = json::array();
   for (const auto& ev : o.refreshes) {
-    refreshes.push_back({{"start_s", static_cast<double>(ev.start) / 1e9},
-                         {"duration_ms", static_cast<double>(ev.duration) / 1e6},
-                         {"ok", ev.ok},
-                         {"error", ev.error}});
+    refreshes.push_back(
+        {{"start_s", static_cast<double>(ev.start) / 1e9},
+         {"duration_ms", static_cast<double>(ev.duration) / 1e6},
+         {"ok", ev.ok},
+         {"error", ev.error},
+         {"attempt", ev.attempt},
+         {"queue_depth", ev.queue_depth < 0 ? json(nullptr) : json(ev.queue_depth)}});
   }
   json out = {{"measured", o.measured},
               {"build",

@@ -201,7 +201,7 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   background::StepRunner steps(plan_steps(r.s, option, http.base_url, r.target.conninfo));
   std::unique_ptr<background::Refresher> refresher;
   if (option == 'C' && r.s.refresher.enabled) {
-    refresher = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher.interval,
+    refresher = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher,
                                                         recorder.shard(shard_of_refresher),
                                                         layout.refresh, tracker);
   }

@@ -422,7 +422,26 @@ void read_executor(const Reader& r, const toml::table& t, ExecutorSpec& out) {
 }
 
 void read_refresher(const Reader& r, const toml::table& t, RefresherSpec& out) {
-  r.check_keys(t, "refresher", {"interval"});
+  r.check_keys(t, "refresher", {"strategy", "interval", "max_retries", "retry_backoff"});
+  if (auto* n = t.get("strategy")) {
+    const std::string v = r.string(*n, "refresher.strategy");
+    if (v == "interval") {
+      out.strategy = RefreshStrategy::kInterval;
+    } else if (v == "continuous") {
+      out.strategy = RefreshStrategy::kContinuous;
+    } else if (v == "debounced") {
+      out.strategy = RefreshStrategy::kDebounced;
+    } else {
+      r.fail(n->source(), "refresher.strategy",
+             "unknown strategy \"" + v + "\"; expected interval, continuous or debounced");
+    }
+  }
+  if (auto* n = t.get("max_retries")) {
+    out.max_retries = static_cast<int>(r.integer(*n, "refresher.max_retries", 0, 100));
+  }
+  if (auto* n = t.get("retry_backoff")) {
+    out.retry_backoff = r.duration(*n, "refresher.retry_backoff", true);
+  }
   out.enabled = true;
   if (auto* n = t.get("interval")) out.interval = r.duration(*n, "refresher.interval", true);
 }

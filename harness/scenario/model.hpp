@@ -96,9 +96,19 @@ struct DatabaseSpec {
   std::string dsn;                           ///< empty: --dsn / PG* / embedded cluster
 };
 
+/// When the refresher refreshes option C's view.
+enum class RefreshStrategy {
+  kInterval,    ///< at t = 0, interval, 2·interval, … (what pg_cron does)
+  kContinuous,  ///< the next refresh starts when the last ends
+  kDebounced,   ///< at most once per interval, only while writes are queued (mv_refresh_queue)
+};
+
 struct RefresherSpec {
   bool enabled = false;  ///< true when [refresher] is present
-  Nanos interval = 10 * kNanosPerSecond;
+  RefreshStrategy strategy = RefreshStrategy::kInterval;
+  Nanos interval = 10 * kNanosPerSecond;  ///< interval, or the debounce window
+  int max_retries = 3;                    ///< retries of a failed refresh before giving up on it
+  Nanos retry_backoff = kNanosPerSecond;  ///< first retry delay; doubles per retry
 };
 
 struct WriterSpec {

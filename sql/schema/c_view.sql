@@ -65,3 +65,28 @@ BEGIN
   RETURN elapsed_ms;
 END;
 $fn$;
+
+-- The debounced refresh strategy (as the denormalization guide's mv_refresh_queue): every
+-- statement that writes custom_posts enqueues one row; a worker refreshes at most once per
+-- window while the queue is non-empty, then clears what it covered. The trigger is created
+-- disabled so the other strategies' writes pay nothing; the refresher enables it for a
+-- debounced run and disables it afterwards.
+CREATE TABLE loadgate_c.mv_refresh_queue (
+  id bigserial PRIMARY KEY,
+  enqueued_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE FUNCTION loadgate_c.enqueue_mv_refresh()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $fn$
+BEGIN
+  INSERT INTO loadgate_c.mv_refresh_queue DEFAULT VALUES;
+  RETURN NULL;
+END;
+$fn$;
+
+CREATE TRIGGER mv_refresh_enqueue
+AFTER INSERT OR UPDATE OR DELETE ON loadgate_c.custom_posts
+FOR EACH STATEMENT EXECUTE FUNCTION loadgate_c.enqueue_mv_refresh();
+ALTER TABLE loadgate_c.custom_posts DISABLE TRIGGER mv_refresh_enqueue;

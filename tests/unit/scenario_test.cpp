@@ -508,3 +508,44 @@ TEST(ScenarioHttp, RolloutStepNeedsHttpWorkload) {
 
 }  // namespace
 }  // namespace lg::scenario
+
+namespace lg::scenario {
+namespace {
+
+Scenario with_refresher(const std::string& body) {
+  return parse_scenario(
+      "name = \"r\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+      "stages = [{ duration = \"1s\", target = 1 }]\n[refresher]\n" +
+          body,
+      "r.toml", kKnownQueries);
+}
+
+TEST(ScenarioRefresher, StrategiesAndRetriesLand) {
+  const auto d = with_refresher("");
+  EXPECT_EQ(d.refresher.strategy, RefreshStrategy::kInterval);
+  EXPECT_EQ(d.refresher.max_retries, 3);
+  EXPECT_EQ(d.refresher.retry_backoff, kNanosPerSecond);
+  const auto c = with_refresher("strategy = \"continuous\"\nmax_retries = 0\n");
+  EXPECT_EQ(c.refresher.strategy, RefreshStrategy::kContinuous);
+  EXPECT_EQ(c.refresher.max_retries, 0);
+  const auto b = with_refresher(
+      "strategy = \"debounced\"\ninterval = \"30s\"\n"
+      "retry_backoff = \"250ms\"\n");
+  EXPECT_EQ(b.refresher.strategy, RefreshStrategy::kDebounced);
+  EXPECT_EQ(b.refresher.interval, 30 * kNanosPerSecond);
+  EXPECT_EQ(b.refresher.retry_backoff, 250 * kNanosPerMilli);
+}
+
+TEST(ScenarioRefresher, UnknownStrategyNamesTheField) {
+  try {
+    with_refresher("strategy = \"sometimes\"\n");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "refresher.strategy");
+    EXPECT_NE(std::string(e.what()).find("interval, continuous or debounced"), std::string::npos);
+  }
+  EXPECT_THROW(with_refresher("max_retries = -1\n"), InputError);
+}
+
+}  // namespace
+}  // namespace lg::scenario
