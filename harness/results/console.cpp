@@ -58,6 +58,17 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
     }
     out += "\n";
   }
+  if (o.staleness_markers > 0) {
+    out += fmt("  staleness: %lld markers (%lld not visible by the end)",
+               static_cast<long long>(o.staleness_markers),
+               static_cast<long long>(o.staleness_unseen));
+    if (auto m = merge_series(r.series, "mv_staleness", make_tags({{"option", opt}}))) {
+      const auto s = latency_stats(*m);
+      out += fmt(", lag p50 %.3f s, p99 %.3f s, max %.3f s", s.p50_ms / 1000, s.p99_ms / 1000,
+                 s.max_ms / 1000);
+    }
+    out += "\n";
+  }
   if (auto lag = merge_series(r.series, "schedule_lag", make_tags({{"option", opt}}))) {
     std::int64_t dropped = 0;
     for (const auto& s : r.series) {

@@ -29,6 +29,8 @@ struct OptionReport {
   std::vector<background::RefreshEvent> refreshes;
   std::int64_t writes = 0;
   std::int64_t write_failures = 0;
+  std::int64_t staleness_markers = 0;        ///< staleness probe writes
+  std::int64_t staleness_unseen = 0;         ///< of those, not visible in the view by the end
   std::string base_url;                      ///< HTTP target of this option ("" for SQL)
   std::vector<background::StepEvent> steps;  ///< rollout steps and faults as they ran
   bool measured = false;  ///< false when the run was cut short before this option

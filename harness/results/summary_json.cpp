@@ -164,6 +164,13 @@ json option_json(const RunReport& r, const OptionReport& o) {
     out["schedule_lag"] = to_json(latency_stats(*m));
   }
   out["dropped_iterations"] = counter_sum(r.series, "dropped_iterations", opt);
+  if (o.staleness_markers > 0) {
+    json st = {{"markers", o.staleness_markers}, {"unseen", o.staleness_unseen}};
+    if (auto m = merge_series(r.series, "mv_staleness", make_tags({{"option", opt}}))) {
+      st["lag"] = to_json(latency_stats(*m));
+    }
+    out["staleness"] = st;
+  }
   return out;
 }
 

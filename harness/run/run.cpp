@@ -8,6 +8,7 @@
 
 #include "datagen/schema.hpp"
 #include "harness/background/refresher.hpp"
+#include "harness/background/staleness_probe.hpp"
 #include "harness/background/steps.hpp"
 #include "harness/background/writer.hpp"
 #include "harness/db/environment.hpp"
@@ -40,6 +41,7 @@ struct Layout {
   metrics::SlotId dropped = 0;
   metrics::SlotId writer = 0;
   metrics::SlotId refresh = 0;
+  metrics::SlotId staleness = 0;
 };
 
 metrics::SlotId add_slot(Layout& l, std::string metric, metrics::MetricKind kind, Tags tags) {
@@ -78,6 +80,7 @@ Layout make_layout(const scenario::Scenario& s) {
   l.writer = add_slot(l, "sql_duration", metrics::MetricKind::kTrend,
                       {{"query", "update_price_stock"}, {"kind", "write"}});
   l.refresh = add_slot(l, "mv_refresh_duration", metrics::MetricKind::kTrend, {});
+  l.staleness = add_slot(l, "mv_staleness", metrics::MetricKind::kTrend, {});
   return l;
 }
 
@@ -170,9 +173,10 @@ HttpTarget open_http_target(const OptionRun& r, char option, int max_vus) {
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
   const Layout layout = make_layout(r.s);
   const int max_vus = std::max(1, r.s.executor.peak_vus());
-  // Shards: one per VU, then the refresher, the writer and the open model's dispatcher.
+  // Shards: one per VU, then the refresher, the writer, the open model's dispatcher and the
+  // staleness probe.
   const auto shard_of_refresher = static_cast<std::size_t>(max_vus);
-  metrics::Recorder recorder(layout.slots, shard_of_refresher + 3);
+  metrics::Recorder recorder(layout.slots, shard_of_refresher + 4);
   std::vector<driver::Statement> statements;
   const exec::MixPlan mix = make_mix(r.s, r.catalog, option, layout, r.requests, statements);
   if (!r.s.http_workload()) {
@@ -213,6 +217,14 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
         recorder.shard(shard_of_refresher + 1), layout.writer);
   }
 
+  std::unique_ptr<background::StalenessProbe> probe;
+  if (option == 'C' && r.s.staleness.enabled) {
+    // Product 1 carries the markers: it exists in every dataset (ids are 1..N).
+    probe = std::make_unique<background::StalenessProbe>(
+        r.target.conninfo, 1, r.s.staleness.interval, r.s.staleness.poll,
+        recorder.shard(shard_of_refresher + 3), layout.staleness);
+  }
+
   db::BufferStats before;
   double option_start_s = 0;
   auto on_start = [&] {
@@ -221,6 +233,7 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     const Nanos t0 = mono_now();
     if (refresher) refresher->start(t0);
     if (writer) writer->start(t0);
+    if (probe) probe->start(t0);
     steps.start(t0);
   };
   const std::string option_tag(1, option);
@@ -254,6 +267,11 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   out.steps = steps.events();
   if (refresher) refresher->stop();
   if (writer) writer->stop();
+  if (probe) {
+    probe->stop();
+    out.staleness_markers = probe->written();
+    out.staleness_unseen = probe->pending();
+  }
   if (refresher) out.refreshes = refresher->events();
   if (writer) {
     out.writes = writer->writes();

@@ -446,6 +446,13 @@ void read_refresher(const Reader& r, const toml::table& t, RefresherSpec& out) {
   if (auto* n = t.get("interval")) out.interval = r.duration(*n, "refresher.interval", true);
 }
 
+void read_staleness(const Reader& r, const toml::table& t, StalenessSpec& out) {
+  r.check_keys(t, "staleness", {"interval", "poll"});
+  out.enabled = true;
+  if (auto* n = t.get("interval")) out.interval = r.duration(*n, "staleness.interval", true);
+  if (auto* n = t.get("poll")) out.poll = r.duration(*n, "staleness.poll", true);
+}
+
 void read_writer(const Reader& r, const toml::table& t, WriterSpec& out) {
   r.check_keys(t, "writer", {"rate"});
   if (auto* n = t.get("rate")) {
@@ -615,7 +622,7 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
                Scenario& s) {
   r.check_keys(root, "",
                {"name", "description", "dataset", "database", "workload", "http", "executor",
-                "refresher", "writer", "faults", "thresholds"});
+                "refresher", "staleness", "writer", "faults", "thresholds"});
   s.name = r.string(r.required(root, "name", ""), "name");
   if (s.name.empty()) r.fail(root["name"].node()->source(), "name", "must not be empty");
   if (auto* n = root.get("description")) s.description = r.string(*n, "description");
@@ -625,6 +632,7 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
   section(r, root, "http", [&](const toml::table& t) { read_http(r, t, s.http); });
   read_executor(r, r.table(r.required(root, "executor", ""), "executor"), s.executor);
   section(r, root, "refresher", [&](const toml::table& t) { read_refresher(r, t, s.refresher); });
+  section(r, root, "staleness", [&](const toml::table& t) { read_staleness(r, t, s.staleness); });
   section(r, root, "writer", [&](const toml::table& t) { read_writer(r, t, s.writer); });
   section(r, root, "thresholds",
           [&](const toml::table& t) { read_thresholds(r, t, s.thresholds); });

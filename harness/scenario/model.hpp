@@ -111,6 +111,13 @@ struct RefresherSpec {
   Nanos retry_backoff = kNanosPerSecond;  ///< first retry delay; doubles per retry
 };
 
+/// The staleness probe (`[staleness]`): option C's write -> visible lag, as mv_staleness.
+struct StalenessSpec {
+  bool enabled = false;              ///< true when [staleness] is present
+  Nanos interval = kNanosPerSecond;  ///< one marker write per interval
+  Nanos poll = 50 * kNanosPerMilli;  ///< how often the view is read (the lag's resolution)
+};
+
 struct WriterSpec {
   bool enabled = false;  ///< true when [writer] is present and rate > 0
   double rate = 0;       ///< writes per second
@@ -130,6 +137,7 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   ExecutorSpec executor;
   RefresherSpec refresher;
+  StalenessSpec staleness;
   WriterSpec writer;
   std::vector<gate::Threshold> thresholds;
   /// True when the workload is HTTP requests rather than SQL queries.

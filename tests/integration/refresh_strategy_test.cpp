@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "harness/db/connection.hpp"
@@ -125,6 +127,41 @@ TEST(RefreshStrategy, AFailingRefreshIsRetriedCountedAndTheRunGoesOn) {
           conn.query("SELECT count(*) FROM loadgate_c.mv_refresh_log WHERE status = 'failure'")
               .get(0, 0))),
       3);
+  fs::remove_all(dir);
+}
+
+// With refreshes every 2 s, a marker committed at a uniform moment waits for the next refresh
+// to start and finish: its lag lies in (0, 2 s + refresh duration + poll], median ~1 s. With
+// continuous refreshes it is at most about two refresh durations.
+TEST(Staleness, LagFollowsTheRefreshSchedule) {
+  const std::string dsn = fresh_database("staleness");
+  const fs::path dir = temp_dir();
+  const std::string probe = "[staleness]\ninterval = \"300ms\"\npoll = \"20ms\"\n";
+  const json interval = run_summary(
+      dsn, dir, scenario("strategy = \"interval\"\ninterval = \"2s\"\n", probe))["options"]["C"];
+  double max_refresh_s = 0;
+  for (const auto& e : interval["refreshes"]) {
+    max_refresh_s = std::max(max_refresh_s, e["duration_ms"].get<double>() / 1000);
+  }
+  const json& lag = interval["staleness"]["lag"];
+  std::cout << "interval 2 s: staleness p50 " << lag["p50_ms"] << " ms, max " << lag["max_ms"]
+            << " ms over " << lag["count"] << " markers; longest refresh " << max_refresh_s
+            << " s\n";
+  EXPECT_GE(lag["count"].get<int>(), 12) << interval["staleness"].dump();
+  EXPECT_LE(lag["max_ms"].get<double>() / 1000, 2.0 + max_refresh_s + 0.04 + 0.2);
+  EXPECT_GT(lag["p50_ms"].get<double>() / 1000, 0.5);
+  EXPECT_LT(lag["p50_ms"].get<double>() / 1000, 1.5 + max_refresh_s);
+  EXPECT_LE(interval["staleness"]["unseen"].get<int>(), 8);
+
+  const json continuous =
+      run_summary(dsn, dir, scenario("strategy = \"continuous\"\n", probe))["options"]["C"];
+  double longest = 0;
+  for (const auto& e : continuous["refreshes"]) {
+    longest = std::max(longest, e["duration_ms"].get<double>() / 1000);
+  }
+  const json& clag = continuous["staleness"]["lag"];
+  EXPECT_LE(clag["max_ms"].get<double>() / 1000, 2 * longest + 0.04 + 0.2) << clag.dump();
+  EXPECT_LT(clag["p50_ms"].get<double>(), lag["p50_ms"].get<double>() / 2);
   fs::remove_all(dir);
 }
 

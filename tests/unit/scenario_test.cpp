@@ -536,6 +536,18 @@ TEST(ScenarioRefresher, StrategiesAndRetriesLand) {
   EXPECT_EQ(b.refresher.retry_backoff, 250 * kNanosPerMilli);
 }
 
+TEST(ScenarioRefresher, StalenessProbeKeysLand) {
+  const auto s = parse_scenario(
+      "name = \"s\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+      "stages = [{ duration = \"1s\", target = 1 }]\n[staleness]\ninterval = \"2s\"\n"
+      "poll = \"10ms\"\n",
+      "s.toml", kKnownQueries);
+  EXPECT_TRUE(s.staleness.enabled);
+  EXPECT_EQ(s.staleness.interval, 2 * kNanosPerSecond);
+  EXPECT_EQ(s.staleness.poll, 10 * kNanosPerMilli);
+  EXPECT_FALSE(with_refresher("").staleness.enabled);
+}
+
 TEST(ScenarioRefresher, UnknownStrategyNamesTheField) {
   try {
     with_refresher("strategy = \"sometimes\"\n");

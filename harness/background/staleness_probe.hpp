@@ -1,0 +1,54 @@
+#pragma once
+// The staleness probe (DESIGN.md "staleness"): the real write -> visible lag of option C's view.
+// Every `interval` it commits a marker (updated_at = clock_timestamp() on one product in
+// loadgate_c.custom_posts) and notes when the write returned; every `poll` it reads that
+// product's updated_at from the view. A marker is visible once the view shows its timestamp
+// or a later one; its lag (detection time - commit time, on this process's monotonic clock, so
+// an upper bound by at most one poll) is recorded in mv_staleness.
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "harness/background/activity.hpp"
+#include "harness/db/connection.hpp"
+#include "harness/metrics/recorder.hpp"
+
+namespace lg::background {
+
+class StalenessProbe {
+ public:
+  /// Connects (throws InfraError). `product_id` must exist; `slot` is a trend slot (µs).
+  StalenessProbe(const std::string& conninfo, std::int64_t product_id, Nanos interval, Nanos poll,
+                 metrics::RecorderShard& shard, metrics::SlotId slot);
+  /// First marker at t0 (mono ns).
+  void start(Nanos t0);
+  /// Stops after the poll in progress. Markers never seen stay counted in pending().
+  void stop() { thread_.stop(); }
+  /// Markers written so far.
+  std::int64_t written() const { return written_; }
+  /// Markers not yet visible in the view when the probe stopped.
+  std::int64_t pending() const { return static_cast<std::int64_t>(markers_.size()); }
+
+ private:
+  struct Marker {
+    double stamp = 0;  ///< updated_at written, epoch seconds (server clock)
+    Nanos committed = 0;
+  };
+  bool tick();
+  void write_marker() noexcept;
+  void poll_view() noexcept;
+
+  db::Connection conn_;
+  std::string product_id_;
+  Nanos interval_;
+  Nanos poll_;
+  metrics::RecorderShard& shard_;
+  metrics::SlotId slot_;
+  Nanos next_write_ = 0;
+  std::deque<Marker> markers_;  ///< oldest first
+  std::int64_t written_ = 0;
+  PeriodicThread thread_;
+};
+
+}  // namespace lg::background
