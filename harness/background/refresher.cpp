@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "harness/db/backend_usage.hpp"
+
 namespace lg::background {
 namespace {
 
@@ -21,6 +23,7 @@ Refresher::Refresher(const std::string& conninfo, const scenario::RefresherSpec&
       slot_(slot_duration),
       tracker_(tracker) {
   conn_.exec("SET application_name = 'loadgate refresher'");
+  backend_pid_ = std::stoi(std::string(conn_.query("SELECT pg_backend_pid()").get(0, 0)));
   if (spec_.strategy == scenario::RefreshStrategy::kDebounced) {
     conn_.exec("DELETE FROM loadgate_c.mv_refresh_queue");
     conn_.exec("ALTER TABLE loadgate_c.custom_posts ENABLE TRIGGER mv_refresh_enqueue");
@@ -93,10 +96,22 @@ bool Refresher::wait_or_stop(Nanos ns) {
   return !stopping_.load();
 }
 
+std::optional<std::int64_t> Refresher::view_bytes() noexcept {
+  try {
+    const auto r =
+        conn_.query("SELECT pg_total_relation_size(to_regclass('loadgate_c.mv_product_search'))");
+    if (r.rows() == 1 && !r.is_null(0, 0)) return std::stoll(std::string(r.get(0, 0)));
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
 bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
   RefreshEvent ev;
   ev.attempt = attempt;
   ev.queue_depth = queue_depth;
+  ev.view_bytes_before = view_bytes();
+  const auto usage_before = db::read_backend_usage(backend_pid_);
   tracker_.begin();
   const Nanos start = mono_now();
   try {
@@ -106,8 +121,16 @@ bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
     ev.error = e.what();
   }
   const Nanos end = mono_now();
+  if (const auto usage_after = db::read_backend_usage(backend_pid_); usage_before && usage_after) {
+    ev.cpu_s = usage_after->cpu_s - usage_before->cpu_s;
+    if (usage_before->read_bytes && usage_after->read_bytes) {
+      ev.read_bytes = *usage_after->read_bytes - *usage_before->read_bytes;
+      ev.write_bytes = *usage_after->write_bytes - *usage_before->write_bytes;
+    }
+  }
   if (!ev.ok) log_failure(end - start, ev.error);
   tracker_.end();
+  ev.view_bytes_after = view_bytes();
   ev.start = start - t0_;
   ev.duration = end - start;
   shard_.record(slot_, metrics::to_micros(ev.duration), !ev.ok);

@@ -25,6 +25,12 @@ struct RefreshEvent {
   std::string error;              ///< server message when !ok
   int attempt = 0;                ///< 0: first try; k: k-th retry of a failed refresh
   std::int64_t queue_depth = -1;  ///< debounced: queued writes it covered; -1 otherwise
+  /// What the refresh itself cost, measured on the backend that ran it (a server on this
+  /// machine only): CPU seconds, storage bytes read/written; the view's total size (table and
+  /// indexes) before and after.
+  std::optional<double> cpu_s;
+  std::optional<std::int64_t> read_bytes, write_bytes;
+  std::optional<std::int64_t> view_bytes_before, view_bytes_after;
 };
 
 class Refresher {
@@ -52,10 +58,12 @@ class Refresher {
   bool refresh_with_retries(std::int64_t queue_depth);
   bool refresh_once(int attempt, std::int64_t queue_depth);
   bool wait_or_stop(Nanos ns);
+  std::optional<std::int64_t> view_bytes() noexcept;
   void log_failure(Nanos duration, const std::string& error) noexcept;
 
   db::Connection conn_;
   scenario::RefresherSpec spec_;
+  int backend_pid_ = 0;
   std::atomic<bool> stopping_{false};
   metrics::RecorderShard& shard_;
   metrics::SlotId slot_;

@@ -111,6 +111,11 @@ json steps_json(const OptionReport& o) {
   return steps;
 }
 
+template <typename T>
+json optional_json(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
 json option_json(const RunReport& r, const OptionReport& o) {
   const std::string opt(1, o.option);
   json queries = json::object();
@@ -127,13 +132,17 @@ json option_json(const RunReport& r, const OptionReport& o) {
   }
   json refreshes = json::array();
   for (const auto& ev : o.refreshes) {
-    refreshes.push_back(
-        {{"start_s", static_cast<double>(ev.start) / 1e9},
-         {"duration_ms", static_cast<double>(ev.duration) / 1e6},
-         {"ok", ev.ok},
-         {"error", ev.error},
-         {"attempt", ev.attempt},
-         {"queue_depth", ev.queue_depth < 0 ? json(nullptr) : json(ev.queue_depth)}});
+    refreshes.push_back({{"start_s", static_cast<double>(ev.start) / 1e9},
+                         {"duration_ms", static_cast<double>(ev.duration) / 1e6},
+                         {"ok", ev.ok},
+                         {"error", ev.error},
+                         {"attempt", ev.attempt},
+                         {"queue_depth", ev.queue_depth < 0 ? json(nullptr) : json(ev.queue_depth)},
+                         {"cpu_s", optional_json(ev.cpu_s)},
+                         {"read_bytes", optional_json(ev.read_bytes)},
+                         {"write_bytes", optional_json(ev.write_bytes)},
+                         {"view_bytes_before", optional_json(ev.view_bytes_before)},
+                         {"view_bytes_after", optional_json(ev.view_bytes_after)}});
   }
   json out = {{"measured", o.measured},
               {"build",

@@ -55,6 +55,16 @@ TEST(RefreshStrategy, ContinuousRefreshesBackToBackIntervalOnSchedule) {
   const auto n_interval = interval["options"]["C"]["refreshes"].size();
   EXPECT_GE(n_interval, 3u);
   EXPECT_LE(n_interval, 4u);
+  // Each refresh's own cost, read from its backend's /proc entry (the fixture server is local).
+  double cpu_s = 0;
+  for (const auto& e : interval["options"]["C"]["refreshes"]) {
+    ASSERT_TRUE(e["cpu_s"].is_number()) << e.dump();
+    cpu_s += e["cpu_s"].get<double>();
+    EXPECT_GT(e["view_bytes_before"].get<std::int64_t>(), 100'000) << e.dump();
+    EXPECT_GT(e["view_bytes_after"].get<std::int64_t>(), 100'000) << e.dump();
+    EXPECT_TRUE(e["read_bytes"].is_number()) << e.dump();
+  }
+  EXPECT_GT(cpu_s, 0);  // a concurrent refresh of 1000 rows costs a few ms each
   const json continuous = run_summary(dsn, dir, scenario("strategy = \"continuous\"\n", ""));
   const auto& ev = continuous["options"]["C"]["refreshes"];
   EXPECT_GT(ev.size(), 2 * n_interval) << ev.dump();
