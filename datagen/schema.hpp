@@ -30,6 +30,7 @@ struct BuildTimes {
   double indexes_s = 0;  ///< <x>_indexes.sql
   double view_s = 0;     ///< option C: the view WITH DATA, its indexes, the refresh function
   double vacuum_s = 0;   ///< VACUUM (ANALYZE)
+  bool reused = false;   ///< an intact earlier build was kept (all phase times are then 0)
   double total() const { return copy_s + indexes_s + view_s + vacuum_s; }
 };
 BuildTimes build_option(db::Connection& conn, char option, const ProductGenerator& gen,

@@ -80,9 +80,14 @@ int execute_datagen(const DatagenOptions& o) {
   }
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
-  const auto times = run::build_dataset(conn, o.options, gen, o.sql_dir);
+  const auto times = run::build_dataset(conn, o.options, gen, o.sql_dir, o.rebuild);
   for (std::size_t i = 0; i < o.options.size(); ++i) {
     const auto& t = times[i];
+    if (t.reused) {
+      std::printf("option %c: %lld products, reused\n", o.options[i],
+                  static_cast<long long>(o.products));
+      continue;
+    }
     std::printf(
         "option %c: %lld products in %.2f s (copy %.2f s = %.0f rows/s, indexes %.2f s, view %.2f "
         "s, vacuum analyze %.2f s)\n",

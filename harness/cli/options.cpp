@@ -76,7 +76,10 @@ Command parse_run(const std::vector<std::string>& args) {
   std::string scenario, results = "results";
   po::options_description d("loadgate run options");
   d.add_options()("scenario", po::value(&scenario), "scenario file (positional)")(
-      "results-dir", po::value(&results), "where run folders are written (default: results)");
+      "results-dir", po::value(&results), "where run folders are written (default: results)")(
+      "rebuild", po::bool_switch(&o.rebuild),
+      "build the dataset even if an intact one of the same products, seed and schema is in the "
+      "database");
   add_target_flags(d, t);
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -109,7 +112,9 @@ Command parse_datagen(const std::vector<std::string>& args) {
       "emit-params", po::value(&o.emit_params),
       "print parameter sets of a query (one per line, tab-separated) instead of loading")(
       "count", po::value(&o.count), "parameter sets for --emit-params (default 100)")(
-      "out", po::value(&out), "file for --emit-copy / --emit-params (default: stdout)");
+      "out", po::value(&out), "file for --emit-copy / --emit-params (default: stdout)")(
+      "rebuild", po::bool_switch(&o.rebuild),
+      "build even when an intact dataset of the same products, seed and schema is there");
   add_target_flags(d, t);
   if (parse_into(args, d, nullptr))
     return HelpRequest{help_of("usage: loadgate datagen [options]", d)};

@@ -21,6 +21,7 @@ struct DatagenOptions {
   char emit_copy = 0;         ///< 'A'|'B'|'C': write COPY text rows, touch no database
   std::string emit_params;    ///< query name: print its parameter sets, touch no database
   int count = 100;            ///< parameter sets for --emit-params
+  bool rebuild = false;       ///< build even if an intact dataset of the same key is there
   std::filesystem::path out;  ///< --out for --emit-copy / --emit-params; empty = stdout
   run::TargetOptions target;
   std::filesystem::path sql_dir;

@@ -2,20 +2,45 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <memory>
 
 #include "datagen/schema.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/core/files.hpp"
+#include "harness/db/guard.hpp"
 #include "harness/exec/run_state.hpp"
 
 namespace lg::run {
 namespace {
+
+// Where an option's rows are written, and (C only) the view its reads go to.
+struct Tables {
+  std::string write_table;
+  std::string sku_expr;  // the product's sku in write_table
+  std::string price_expr;
+  std::string view;  // empty for A and B
+};
+
+Tables tables_of(char option) {
+  if (option == 'A') return {"loadgate_a.products", "sku", "price", ""};
+  const std::string schema = option == 'B' ? "loadgate_b" : "loadgate_c";
+  return {schema + ".custom_posts", "\"customFields\"->>'sku'",
+          "(\"customFields\"->>'price')::numeric",
+          option == 'C' ? "loadgate_c.mv_product_search" : ""};
+}
 
 void ensure_meta_table(db::Connection& conn) {
   conn.exec(
       "CREATE TABLE IF NOT EXISTS loadgate_meta.dataset ("
       " option text PRIMARY KEY, products bigint NOT NULL, seed numeric NOT NULL,"
       " built_at timestamptz NOT NULL DEFAULT now())");
+  // Columns of the reuse key and check, added in place to records of older versions.
+  conn.exec(
+      "ALTER TABLE loadgate_meta.dataset ADD COLUMN IF NOT EXISTS schema_key text NOT NULL "
+      "DEFAULT '', ADD COLUMN IF NOT EXISTS relations text NOT NULL DEFAULT '', "
+      "ADD COLUMN IF NOT EXISTS load_xmin text NOT NULL DEFAULT ''");
 }
 
 // One progress line, rewritten in place on a terminal and printed every 10% otherwise.
@@ -37,33 +62,174 @@ datagen::ProgressFn progress_line(char option) {
   };
 }
 
+// Digest of the option schema's relations, index definitions and triggers (with their enabled
+// state): a dropped, added or renamed index, table or view changes it.
+std::string relations_digest(db::Connection& conn, char option) {
+  return std::string(
+      conn.query("SELECT md5(coalesce((SELECT string_agg(c.relname || ':' || "
+                 "c.relkind::text || ':' || CASE WHEN c.relkind = 'i' THEN "
+                 "pg_get_indexdef(c.oid) ELSE '' END, E'\\n' ORDER BY c.relname) "
+                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                 "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm', 'v', 'i')), "
+                 "'') || '|' || coalesce((SELECT string_agg(c.relname || '.' || "
+                 "t.tgname || ':' || t.tgenabled::text, E'\\n' ORDER BY c.relname, "
+                 "t.tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                 "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 "
+                 "AND NOT t.tgisinternal), ''))",
+                 {db::option_schema(option)})
+          .get(0, 0));
+}
+
+std::string fnv1a_hex(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+std::int64_t scalar_int(db::Connection& conn, const std::string& sql) {
+  return std::stoll(std::string(conn.query(sql).get(0, 0)));
+}
+
+// Products 1, N/2 and N of `table` against the generator; a reason or "".
+std::string sample_problem(db::Connection& conn, const std::string& table, const std::string& sku,
+                           const std::string& price, const datagen::ProductGenerator& gen) {
+  const std::int64_t n = gen.count();
+  for (std::int64_t id : {std::int64_t{1}, std::max<std::int64_t>(1, n / 2), n}) {
+    const auto r = conn.query(
+        "SELECT " + sku + ", slug, (" + price + " * 100)::bigint FROM " + table + " WHERE id = $1",
+        {std::to_string(id)});
+    const auto want = gen.make(id);
+    if (r.rows() != 1 || std::string(r.get(0, 0)) != want.sku ||
+        std::string(r.get(0, 1)) != want.slug ||
+        std::string(r.get(0, 2)) != std::to_string(want.price_cents)) {
+      return table + " product " + std::to_string(id) + " differs from the generator's";
+    }
+  }
+  return "";
+}
+
+// The data checks of dataset_problem (after the key matched); a reason or "".
+std::string data_problem(db::Connection& conn, char option, const datagen::ProductGenerator& gen,
+                         const std::string& load_xmin) {
+  const Tables t = tables_of(option);
+  const std::string n = std::to_string(gen.count());
+  const auto r =
+      conn.query("SELECT count(*), count(*) FILTER (WHERE xmin::text <> $1) FROM " + t.write_table,
+                 {load_xmin});
+  if (std::string(r.get(0, 0)) != n) {
+    return t.write_table + " has " + std::string(r.get(0, 0)) + " rows, not " + n;
+  }
+  if (std::string(r.get(0, 1)) != "0") {
+    return std::string(r.get(0, 1)) + " rows of " + t.write_table +
+           " were inserted or updated after the build";
+  }
+  if (!t.view.empty() && scalar_int(conn, "SELECT count(*) FROM " + t.view) != gen.count()) {
+    return t.view + " does not have " + n + " rows";
+  }
+  std::string why = sample_problem(conn, t.write_table, t.sku_expr, t.price_expr, gen);
+  if (why.empty() && !t.view.empty()) why = sample_problem(conn, t.view, "sku", "price", gen);
+  return why;
+}
+
+void record_build(db::Connection& conn, char option, const datagen::ProductGenerator& gen,
+                  const std::string& key) {
+  // Every row was loaded by one COPY transaction, so product 1's xmin is all of theirs.
+  const std::string xmin(
+      conn.query("SELECT xmin::text FROM " + tables_of(option).write_table + " WHERE id = 1")
+          .get(0, 0));
+  conn.query(
+      "INSERT INTO loadgate_meta.dataset(option, products, seed, schema_key, relations, "
+      "load_xmin) VALUES ($1, $2, $3, $4, $5, $6)",
+      {std::string(1, option), std::to_string(gen.count()), std::to_string(gen.seed()), key,
+       relations_digest(conn, option), xmin});
+}
+
 }  // namespace
+
+std::string schema_key(const std::filesystem::path& sql_dir, char option) {
+  const auto dir = sql_dir / "schema";
+  std::string text = datagen::schema_sql(dir, option) + '\0' + datagen::indexes_sql_of(dir, option);
+  if (option == 'C') text += '\0' + read_input_file(dir / "c_view.sql", "sql");
+  return fnv1a_hex(text);
+}
+
+std::optional<std::string> dataset_problem(db::Connection& conn, char option,
+                                           const datagen::ProductGenerator& gen,
+                                           const std::filesystem::path& sql_dir) {
+  const auto built = built_dataset(conn, option);
+  if (!built) return "no completed build is recorded";
+  if (built->products != gen.count() || built->seed != gen.seed()) {
+    return "it has " + std::to_string(built->products) + " products, seed " +
+           std::to_string(built->seed) + "; wanted " + std::to_string(gen.count()) + ", seed " +
+           std::to_string(gen.seed());
+  }
+  if (built->schema_key != schema_key(sql_dir, option))
+    return "sql/schema changed since it was built";
+  try {
+    const auto rec =
+        conn.query("SELECT relations, load_xmin FROM loadgate_meta.dataset WHERE option = $1",
+                   {std::string(1, option)});
+    if (relations_digest(conn, option) != std::string(rec.get(0, 0))) {
+      return "its tables, views, indexes or triggers changed since it was built";
+    }
+    const std::string why = data_problem(conn, option, gen, std::string(rec.get(0, 1)));
+    if (!why.empty()) return why;
+  } catch (const db::DbError& e) {
+    return first_line(e.what());
+  }
+  return std::nullopt;
+}
 
 std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
                                                const std::vector<char>& options,
                                                const datagen::ProductGenerator& gen,
-                                               const std::filesystem::path& sql_dir) {
+                                               const std::filesystem::path& sql_dir,
+                                               bool force_rebuild) {
   ensure_meta_table(conn);
   std::vector<datagen::BuildTimes> times;
   for (char option : options) {
+    const auto built = built_dataset(conn, option);
+    if (!force_rebuild && built) {
+      const auto why = dataset_problem(conn, option, gen, sql_dir);
+      if (!why) {
+        std::fprintf(stderr, "option %c: reusing dataset (%lld products, seed %llu, built %s)\n",
+                     option, static_cast<long long>(built->products),
+                     static_cast<unsigned long long>(built->seed), built->built_at.c_str());
+        datagen::BuildTimes kept;
+        kept.reused = true;
+        times.push_back(kept);
+        continue;
+      }
+      std::fprintf(stderr, "option %c: rebuilding dataset: %s\n", option, why->c_str());
+    }
+    const std::string key = schema_key(sql_dir, option);
     std::fprintf(stderr, "building option %c: %lld products, seed %llu\n", option,
                  static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
+    // Forgotten first, recorded last: a build cut short is never taken for a complete one.
+    conn.query("DELETE FROM loadgate_meta.dataset WHERE option = $1", {std::string(1, option)});
     times.push_back(datagen::build_option(conn, option, gen, sql_dir, progress_line(option)));
-    conn.query(
-        "INSERT INTO loadgate_meta.dataset(option, products, seed) VALUES ($1, $2, $3) "
-        "ON CONFLICT (option) DO UPDATE SET products = EXCLUDED.products, seed = EXCLUDED.seed, "
-        "built_at = now()",
-        {std::string(1, option), std::to_string(gen.count()), std::to_string(gen.seed())});
+    record_build(conn, option, gen, key);
   }
   return times;
 }
 
 std::optional<BuiltDataset> built_dataset(db::Connection& conn, char option) {
   ensure_meta_table(conn);
-  auto r = conn.query("SELECT products, seed FROM loadgate_meta.dataset WHERE option = $1",
-                      {std::string(1, option)});
+  auto r = conn.query(
+      "SELECT products, seed, schema_key, "
+      "to_char(built_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+      "FROM loadgate_meta.dataset WHERE option = $1",
+      {std::string(1, option)});
   if (r.rows() == 0) return std::nullopt;
-  return BuiltDataset{std::stoll(std::string(r.get(0, 0))), std::stoull(std::string(r.get(0, 1)))};
+  return BuiltDataset{std::stoll(std::string(r.get(0, 0))), std::stoull(std::string(r.get(0, 1))),
+                      std::string(r.get(0, 2)), std::string(r.get(0, 3))};
 }
 
 }  // namespace lg::run

@@ -290,9 +290,9 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
 
 // Builds every option's dataset and describes it in report.options.
 void prepare_options(const scenario::Scenario& s, const datagen::ProductGenerator& gen,
-                     db::Connection& admin, const std::filesystem::path& sql_dir,
+                     db::Connection& admin, const std::filesystem::path& sql_dir, bool rebuild,
                      results::RunReport& report) {
-  const auto build_times = build_dataset(admin, s.database.options, gen, sql_dir);
+  const auto build_times = build_dataset(admin, s.database.options, gen, sql_dir, rebuild);
   for (std::size_t i = 0; i < s.database.options.size(); ++i) {
     results::OptionReport o;
     o.option = s.database.options[i];
@@ -373,7 +373,7 @@ int execute_run(const RunOptions& options) {
   results::ProgressLine progress(stderr, isatty(STDERR_FILENO) != 0);
   std::string failure, abort_reason;
   try {
-    prepare_options(s, gen, admin, options.sql_dir, report);
+    prepare_options(s, gen, admin, options.sql_dir, options.rebuild, report);
     measure_all(OptionRun{s, catalog, requests, gen, target, admin, agg, report.dir, hlog,
                           run_start_epoch_s, progress, abort_reason},
                 report);

@@ -13,6 +13,9 @@ struct RunOptions {
   TargetOptions target;
   std::filesystem::path results_dir = "results";
   std::filesystem::path sql_dir;  ///< folder holding schema/, queries/, writes/
+  /// Build every option's dataset even when an intact one of the same (products, seed, schema)
+  /// is already in the target database (--rebuild); only matters for --dsn / PG* targets.
+  bool rebuild = false;
 };
 
 /// Executes one run and writes results/<UTC timestamp>-<scenario>/. Returns 0 when every

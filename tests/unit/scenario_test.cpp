@@ -301,6 +301,20 @@ TEST(ShippedScenarios, NightlyGatesTheSteadyStageOnTheSlos) {
   EXPECT_TRUE(steady_gate);
 }
 
+TEST(ShippedScenarios, ScaleOneMillionCarriesTheSloTable) {
+  Scenario s = load_scenario(repo_scenario("scale-1m.toml"), kKnownQueries);
+  EXPECT_EQ(s.dataset.products, 1'000'000);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'C'}));
+  EXPECT_TRUE(s.executor.open_model());
+  EXPECT_TRUE(s.refresher.enabled);
+  EXPECT_TRUE(s.staleness.enabled);
+  std::set<std::string> metrics;
+  for (const auto& t : s.thresholds) metrics.insert(t.selector);
+  EXPECT_TRUE(metrics.count("mv_refresh_duration"));
+  EXPECT_TRUE(metrics.count("mv_staleness"));
+  EXPECT_TRUE(metrics.count("sql_failed"));
+}
+
 TEST(ShippedScenarios, RolloutStepsTheViewAndInjectsAFault) {
   Scenario s = load_scenario(repo_scenario("rollout.toml"), kKnownQueries);
   EXPECT_EQ(s.dataset.products, 100'000);
