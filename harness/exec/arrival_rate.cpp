@@ -112,11 +112,11 @@ class Pool {
     const Nanos early = intended - mono_now();
     const Nanos lead = lead_.load(std::memory_order_relaxed);
     const Nanos late_without_lead = std::max<Nanos>(0, lead - early);
-    late_ewma_.store(late_ewma_.load(std::memory_order_relaxed) +
-                         (late_without_lead - late_ewma_.load(std::memory_order_relaxed)) / 16,
-                     std::memory_order_relaxed);
-    lead_.store(std::min(kMaxLead, late_ewma_.load(std::memory_order_relaxed) + kLeadMargin),
-                std::memory_order_relaxed);
+    // Racing VUs may lose an update: harmless for a smoothed estimate.
+    const Nanos ewma = late_ewma_.load(std::memory_order_relaxed);
+    const Nanos next = ewma + (late_without_lead - ewma) / 16;
+    late_ewma_.store(next, std::memory_order_relaxed);
+    lead_.store(std::min(kMaxLead, next + kLeadMargin), std::memory_order_relaxed);
     if (early > kMaxLead) sleep_until_mono(intended - kLeadMargin);
     while (mono_now() < intended) {
     }

@@ -29,12 +29,6 @@ constexpr double kWindowS = 12;   // measured window T
 constexpr int kRate = 100;        // R, arrivals per second
 constexpr std::int64_t kLockKey = 4242;
 
-fs::path make_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "lgtest-acc-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 // sql/ plus a query `gate` that waits while the test holds the advisory lock.
 void write_sql_dir(const fs::path& dir) {
   fs::copy(fs::path(LOADGATE_SOURCE_DIR) / "sql", dir / "sql", fs::copy_options::recursive);
@@ -92,7 +86,7 @@ double analytic_p99_ms(const std::vector<double>& stalls_ms) {
 
 TEST(Accuracy, OpenModelReportsTheStallThatClosedModelHides) {
   const std::string dsn = fresh_database("accuracy");
-  const fs::path dir = make_dir();
+  const fs::path dir = make_temp_dir("acc");
   write_sql_dir(dir);
   // Open model: every arrival during a stall waits for its end, so latencies spread uniformly
   // over (0, S]: k·R·(S − x) samples exceed x out of R·T, hence p99 = S − 0.01·T/k, max = S.
@@ -186,7 +180,7 @@ TEST(Accuracy, FixedDelayTargetReportsItsDelayAsTheMedian) {
   constexpr int kFixedRate = 400;
   constexpr double kAllowedMs = 0.01 * kDelayMs + 0.1;
   const std::string dsn = fresh_database("accuracy_fixed");
-  const fs::path dir = make_dir();
+  const fs::path dir = make_temp_dir("acc");
   DelayServer server(static_cast<Nanos>(kDelayMs * 1e6), 16);
   // A timing check on a 2-vCPU machine: anything else running (a compile) delays thread
   // wake-ups by hundreds of µs, so a failed attempt gets one more before the test fails.

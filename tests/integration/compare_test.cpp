@@ -24,12 +24,6 @@ constexpr const char* kScenario =
     "[executor]\ntype = \"ramping-vus\"\nwarmup = \"500ms\"\nstart_vus = 2\n"
     "stages = [{ duration = \"8s\", target = 2 }]\n";
 
-fs::path make_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "lgtest-cmp-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 // A copy of sql/ at `to`; when `slow`, option A's sku_lookup also sleeps 5 ms, a delay 20-50
 // times its normal latency on 1,000 products.
 void write_sql_dir(const fs::path& to, bool slow) {
@@ -79,7 +73,7 @@ nlohmann::json json_in(const std::string& out) {
 
 TEST(Compare, GateFailsASlowedRunAndPassesARepeatedOne) {
   const std::string dsn = fresh_database("compare");
-  const fs::path dir = make_dir();
+  const fs::path dir = make_temp_dir("cmp");
   std::ofstream(dir / "s.toml") << kScenario;
   write_sql_dir(dir / "sql", false);
   write_sql_dir(dir / "sql-slow", true);

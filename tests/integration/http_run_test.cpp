@@ -17,12 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path temp_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "lgtest-http-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 constexpr const char* kScenario = R"(name = "http-rollout"
 [dataset]
 products = 2000
@@ -62,7 +56,7 @@ duration = "2s"
 #ifdef CATALOG_API_BINARY
 TEST(HttpRun, RolloutWithAViewOutageFallsBackWithoutAFailedRequest) {
   const std::string dsn = fresh_database("http_run");
-  const fs::path dir = temp_dir();
+  const fs::path dir = make_temp_dir("http");
   std::ofstream(dir / "s.toml") << kScenario;
   std::string out;
   const int code = run_loadgate({"run", (dir / "s.toml").string(), "--dsn", dsn, "--mark-db",

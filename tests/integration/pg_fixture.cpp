@@ -73,6 +73,13 @@ const db::EmbeddedCluster& cluster() {
   return *fixture_cluster();
 }
 
+std::filesystem::path make_temp_dir(const std::string& tag) {
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / ("lgtest-" + tag + "-XXXXXX")).string();
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
 std::string fresh_database(const std::string& name) {
   db::Connection admin = db::Connection::open(cluster().dsn_for("postgres"));
   if (admin.scalar("SELECT 1 FROM pg_database WHERE datname = $1", {name})) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ const std::string& dsn();
 
 /// The fixture cluster itself (e.g. for dsn_for). Aborts the test if it did not start.
 const db::EmbeddedCluster& cluster();
+
+/// A fresh private directory /tmp/lgtest-<tag>-XXXXXX (mkdtemp). Throws std::runtime_error.
+std::filesystem::path make_temp_dir(const std::string& tag);
 
 /// (Re)creates database `name` in the fixture cluster (dropping any previous one, so each
 /// suite starts clean) and returns its DSN. Throws DbError / InfraError.

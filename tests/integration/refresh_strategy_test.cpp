@@ -19,12 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path temp_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "lgtest-refresh-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 std::string scenario(const std::string& refresher, const std::string& writer) {
   return "name = \"refresh\"\n[dataset]\nproducts = 1000\n[database]\noptions = [\"C\"]\n"
          "[workload.mix]\nsku_lookup = 1\n[executor]\nstart_vus = 1\n"
@@ -48,7 +42,7 @@ json run_summary(const std::string& dsn, const fs::path& dir, const std::string&
 
 TEST(RefreshStrategy, ContinuousRefreshesBackToBackIntervalOnSchedule) {
   const std::string dsn = fresh_database("refresh_strategies");
-  const fs::path dir = temp_dir();
+  const fs::path dir = make_temp_dir("refresh");
   const json interval =
       run_summary(dsn, dir, scenario("strategy = \"interval\"\ninterval = \"2s\"\n", ""));
   // t = 0, 2, 4 s within 6 s (a fourth may start at the very end).
@@ -80,7 +74,7 @@ TEST(RefreshStrategy, ContinuousRefreshesBackToBackIntervalOnSchedule) {
 
 TEST(RefreshStrategy, DebouncedRefreshesOnlyWhileWritesAreQueued) {
   const std::string dsn = fresh_database("refresh_debounced");
-  const fs::path dir = temp_dir();
+  const fs::path dir = make_temp_dir("refresh");
   const std::string debounced = "strategy = \"debounced\"\ninterval = \"2s\"\n";
   const json idle = run_summary(dsn, dir, scenario(debounced, ""));
   EXPECT_EQ(idle["options"]["C"]["refreshes"].size(), 0u) << idle["options"]["C"].dump();
@@ -102,7 +96,7 @@ TEST(RefreshStrategy, DebouncedRefreshesOnlyWhileWritesAreQueued) {
 
 TEST(RefreshStrategy, AFailingRefreshIsRetriedCountedAndTheRunGoesOn) {
   const std::string dsn = fresh_database("refresh_failure");
-  const fs::path dir = temp_dir();
+  const fs::path dir = make_temp_dir("refresh");
   std::ofstream(dir / "s.toml") << scenario(
       "interval = \"3s\"\nmax_retries = 2\nretry_backoff = \"200ms\"\n", "");
   LoadgateProcess run({"run", (dir / "s.toml").string(), "--dsn", dsn, "--mark-db", "--results-dir",
@@ -145,7 +139,7 @@ TEST(RefreshStrategy, AFailingRefreshIsRetriedCountedAndTheRunGoesOn) {
 // continuous refreshes it is at most about two refresh durations.
 TEST(Staleness, LagFollowsTheRefreshSchedule) {
   const std::string dsn = fresh_database("staleness");
-  const fs::path dir = temp_dir();
+  const fs::path dir = make_temp_dir("refresh");
   const std::string probe = "[staleness]\ninterval = \"300ms\"\npoll = \"20ms\"\n";
   const json interval = run_summary(
       dsn, dir, scenario("strategy = \"interval\"\ninterval = \"2s\"\n", probe))["options"]["C"];

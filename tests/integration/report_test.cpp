@@ -23,12 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path make_temp_dir(const std::string& tag) {
-  std::string tmpl = (fs::temp_directory_path() / ("lgtest-" + tag + "-XXXXXX")).string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

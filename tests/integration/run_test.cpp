@@ -22,12 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path make_temp_dir(const std::string& tag) {
-  std::string tmpl = (fs::temp_directory_path() / ("lgtest-" + tag + "-XXXXXX")).string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
-
 // A short scenario: 1,000 products, one option, a few seconds of load.
 std::string scenario_text(const std::string& name, const std::string& options,
                           const std::string& stages, const std::string& thresholds,
