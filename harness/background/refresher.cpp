@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "harness/db/backend_usage.hpp"
+#include "harness/db/live_table.hpp"
 
 namespace lg::background {
 namespace {
@@ -28,12 +29,22 @@ Refresher::Refresher(const std::string& conninfo, const scenario::RefresherSpec&
     conn_.exec("DELETE FROM loadgate_c.mv_refresh_queue");
     conn_.exec("ALTER TABLE loadgate_c.custom_posts ENABLE TRIGGER mv_refresh_enqueue");
   }
+  if (spec_.strategy == scenario::RefreshStrategy::kTrigger) {
+    const Nanos begin = mono_now();
+    db::enable_live_sync(conn_);
+    live_sync_setup_ = mono_now() - begin;
+    tracker_.always_current.store(true);
+  } else {
+    // A run cut short may have left it on; other strategies' writes must not pay for it.
+    db::disable_live_sync(conn_);
+  }
 }
 
 Refresher::~Refresher() { stop(); }
 
 void Refresher::start(Nanos t0) {
   t0_ = t0;
+  if (spec_.strategy == scenario::RefreshStrategy::kTrigger) return;  // the writes refresh
   const Nanos period =
       spec_.strategy == scenario::RefreshStrategy::kContinuous ? kContinuousPeriod : spec_.interval;
   thread_.start(t0, period, [this](std::int64_t) { return tick(); });
@@ -42,6 +53,15 @@ void Refresher::start(Nanos t0) {
 void Refresher::stop() {
   stopping_.store(true);
   thread_.stop();
+  if (spec_.strategy == scenario::RefreshStrategy::kTrigger) {
+    try {
+      db::disable_live_sync(conn_);
+    } catch (const std::exception&) {
+      // As below: the next run's refresher turns it off again.
+    }
+    spec_.strategy = scenario::RefreshStrategy::kInterval;
+    return;
+  }
   if (spec_.strategy != scenario::RefreshStrategy::kDebounced) return;
   try {
     conn_.exec("ALTER TABLE loadgate_c.custom_posts DISABLE TRIGGER mv_refresh_enqueue");
@@ -116,6 +136,7 @@ bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
   const Nanos start = mono_now();
   try {
     conn_.exec("SELECT loadgate_c.refresh_product_search_with_logging()");
+    tracker_.snapshot_at.store(start, std::memory_order_release);
   } catch (const std::exception& e) {
     ev.ok = false;
     ev.error = e.what();

@@ -37,21 +37,28 @@ class Refresher {
  public:
   /// Connects (throws InfraError). `slot_duration` is a trend slot (µs) in `shard`; failed
   /// attempts are recorded there with the error flag. For the debounced strategy it empties
-  /// loadgate_c.mv_refresh_queue and enables the trigger that fills it (throws DbError).
+  /// loadgate_c.mv_refresh_queue and enables the trigger that fills it; for the trigger
+  /// strategy it brings loadgate_c.product_search_live in step and enables its sync trigger,
+  /// and marks `tracker` always current; otherwise it makes sure that sync is off (throws
+  /// DbError).
   Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
             metrics::RecorderShard& shard, metrics::SlotId slot_duration,
             exec::RefreshTracker& tracker);
   ~Refresher();
   /// Starts at t0 (a mono_now() timestamp, the measured start): interval refreshes at t0,
   /// t0 + interval, …; continuous ones back to back; debounced ones at most once per interval
-  /// while writes are queued. A failed refresh is retried up to max_retries times after
-  /// retry_backoff, doubling each time; every attempt is an event.
+  /// while writes are queued; none for the trigger strategy (the writes keep the table
+  /// current). Each successful refresh sets the tracker's snapshot_at to its start. A failed
+  /// refresh is retried up to max_retries times after retry_backoff, doubling each time; every
+  /// attempt is an event.
   void start(Nanos t0);
   /// Lets a refresh in progress finish (a retry wait ends at once), then stops; disables the
-  /// debounce trigger again.
+  /// debounce or live-sync trigger again.
   void stop();
   /// Refreshes so far; call after stop() for the complete list.
   std::vector<RefreshEvent> events() const;
+  /// Trigger strategy: how long enabling the live table's sync took (its resync included), ns.
+  Nanos live_sync_setup() const noexcept { return live_sync_setup_; }
 
  private:
   bool tick();
@@ -69,6 +76,7 @@ class Refresher {
   metrics::SlotId slot_;
   exec::RefreshTracker& tracker_;
   Nanos t0_ = 0;
+  Nanos live_sync_setup_ = 0;
   mutable std::mutex mu_;
   std::vector<RefreshEvent> events_;
   PeriodicThread thread_;

@@ -4,10 +4,13 @@
 
 namespace lg::background {
 
-StalenessProbe::StalenessProbe(const std::string& conninfo, std::int64_t product_id, Nanos interval,
-                               Nanos poll, metrics::RecorderShard& shard, metrics::SlotId slot)
+StalenessProbe::StalenessProbe(const std::string& conninfo, std::int64_t product_id,
+                               const std::string& read_relation, Nanos interval, Nanos poll,
+                               metrics::RecorderShard& shard, metrics::SlotId slot)
     : conn_(db::Connection::open(conninfo)),
       product_id_(std::to_string(product_id)),
+      poll_sql_("SELECT extract(epoch FROM updated_at)::float8 FROM " + read_relation +
+                " WHERE id = $1"),
       interval_(interval),
       poll_(poll),
       shard_(shard),
@@ -48,10 +51,7 @@ void StalenessProbe::write_marker() noexcept {
 
 void StalenessProbe::poll_view() noexcept {
   try {
-    const auto r = conn_.query(
-        "SELECT extract(epoch FROM updated_at)::float8 FROM loadgate_c.mv_product_search "
-        "WHERE id = $1",
-        {product_id_});
+    const auto r = conn_.query(poll_sql_, {product_id_});
     const Nanos seen = mono_now();
     if (r.rows() != 1 || r.is_null(0, 0)) return;
     const double shown = std::stod(std::string(r.get(0, 0)));

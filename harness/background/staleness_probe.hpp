@@ -2,9 +2,9 @@
 // The staleness probe (DESIGN.md "staleness"): the real write -> visible lag of option C's view.
 // Every `interval` it commits a marker (updated_at = clock_timestamp() on one product in
 // loadgate_c.custom_posts) and notes when the write returned; every `poll` it reads that
-// product's updated_at from the view. A marker is visible once the view shows its timestamp
-// or a later one; its lag (detection time - commit time, on this process's monotonic clock, so
-// an upper bound by at most one poll) is recorded in mv_staleness.
+// product's updated_at from the view (or the table the reads use). A marker is visible once the
+// view shows its timestamp or a later one; its lag (detection time - commit time, on this process's
+// monotonic clock, so an upper bound by at most one poll) is recorded in mv_staleness.
 
 #include <cstdint>
 #include <deque>
@@ -18,8 +18,11 @@ namespace lg::background {
 
 class StalenessProbe {
  public:
-  /// Connects (throws InfraError). `product_id` must exist; `slot` is a trend slot (µs).
-  StalenessProbe(const std::string& conninfo, std::int64_t product_id, Nanos interval, Nanos poll,
+  /// Connects (throws InfraError). `product_id` must exist; `read_relation` is the qualified
+  /// relation option C's reads see (the view, or the trigger strategy's read table); `slot` is a
+  /// trend slot (µs).
+  StalenessProbe(const std::string& conninfo, std::int64_t product_id,
+                 const std::string& read_relation, Nanos interval, Nanos poll,
                  metrics::RecorderShard& shard, metrics::SlotId slot);
   /// First marker at t0 (mono ns).
   void start(Nanos t0);
@@ -41,6 +44,7 @@ class StalenessProbe {
 
   db::Connection conn_;
   std::string product_id_;
+  std::string poll_sql_;
   Nanos interval_;
   Nanos poll_;
   metrics::RecorderShard& shard_;

@@ -40,7 +40,13 @@ void add_target_flags(po::options_description& d, TargetFlags& t) {
                                            "the source tree's sql/)");
 }
 
-run::TargetOptions to_target(const TargetFlags& t) { return {t.dsn, t.keep_db, t.mark_db, 64}; }
+run::TargetOptions to_target(const TargetFlags& t) {
+  run::TargetOptions o;
+  o.dsn = t.dsn;
+  o.keep_db = t.keep_db;
+  o.mark_db = t.mark_db;
+  return o;
+}
 
 std::filesystem::path sql_dir_of(const TargetFlags& t) {
   return t.sql_dir.empty() ? run::default_sql_dir() : std::filesystem::path(t.sql_dir);

@@ -16,7 +16,7 @@ namespace lg::db {
 inline constexpr const char* kResultSettings[] = {
     "fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "effective_cache_size",
     "work_mem", "maintenance_work_mem", "jit", "max_connections", "random_page_cost",
-    "max_parallel_workers_per_gather", "huge_pages"};
+    "max_parallel_workers_per_gather", "huge_pages", "max_wal_size"};
 // clang-format on
 
 /// Snapshot of the environment, shaped as:

@@ -12,13 +12,11 @@
 
 #include "harness/exec/interval_clock.hpp"
 #include "harness/exec/vu.hpp"
+#include "harness/exec/vu_pool.hpp"
 #include "harness/metrics/recorder.hpp"
 #include "harness/scenario/model.hpp"
 
 namespace lg::exec {
-
-/// Creates VU number i (connects and prepares; throws InfraError / DbError).
-using VuFactory = std::function<std::unique_ptr<Vu>(std::size_t index)>;
 
 class ArrivalRateExecutor {
  public:

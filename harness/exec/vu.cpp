@@ -42,9 +42,13 @@ void Vu::run(bool record, std::optional<Nanos> intended) noexcept {
   const auto source = std::min(static_cast<std::size_t>(outcome.source), mix_.sources - 1);
   shard_.record(item.slot(source, false, during_refresh), metrics::to_micros(end - from), failed);
   shard_.record(item.slot(source, true, during_refresh), metrics::to_micros(end - start), failed);
-  if (intended)
+  if (intended) {
     shard_.record(mix_.schedule_lag, metrics::to_micros(std::max<Nanos>(0, start - *intended)),
                   false);
+  }
+  if (mix_.view_age && (mix_.sources == 1 || outcome.source == driver::ReadSource::kMv)) {
+    shard_.record(*mix_.view_age, metrics::to_micros(refresh_.view_age(start)), false);
+  }
 }
 
 }  // namespace lg::exec

@@ -42,6 +42,9 @@ struct MixPlan {
   std::vector<MixItem> items;
   std::size_t sources = 1;           ///< read sources per item: 1 (SQL) or kReadSources (HTTP)
   metrics::SlotId schedule_lag = 0;  ///< open model: actual start - intended start, µs
+  /// Option C's view reads: the age of the view each read saw (RefreshTracker::view_age, µs),
+  /// recorded for SQL reads and for HTTP reads the server answered from the view.
+  std::optional<metrics::SlotId> view_age;
   /// Weighted choice: an item index drawn with probability weight/total.
   std::size_t pick(Rng& rng) const noexcept;
 };

@@ -55,9 +55,11 @@ class BucketLayout {
 };
 
 /// Counts per bucket plus exact min/max. record() is wait-free and never allocates; the
-/// counts array is calloc'ed so pages no value touches are never resident. Not thread-safe:
+/// counts array is an anonymous mapping, so pages no value touches are never resident, and
+/// reset() returns a wide touched range's pages to the system (memory stays proportional to
+/// what one interval records, not to everything a long run ever touched). Not thread-safe:
 /// one writer per instance (a recorder shard). A moved-from histogram may only be assigned to
-/// or destroyed. Constructors and copy-assignment throw std::bad_alloc if calloc fails.
+/// or destroyed. Constructors and copy-assignment throw std::bad_alloc if mmap fails.
 class Histogram {
  public:
   explicit Histogram(const BucketLayout& layout = BucketLayout::default_latency());
@@ -72,7 +74,8 @@ class Histogram {
   bool record(std::int64_t v, std::int64_t n = 1) noexcept;
   /// Adds every count of other. Throws std::invalid_argument if the layouts differ.
   void add(const Histogram& other);
-  /// Zeroes the histogram (only the touched index range, so it is cheap when sparse).
+  /// Zeroes the histogram: only the touched index range; ranges over 64 KiB are released with
+  /// madvise(MADV_DONTNEED) rather than written.
   void reset() noexcept;
 
   /// HdrHistogram getValueAtPercentile: p in [0, 100]; target = max(1, ceil(p/100*count))
@@ -118,7 +121,7 @@ class Histogram {
   }
 
   BucketLayout layout_;
-  std::int64_t* counts_ = nullptr;  // calloc'ed, counts_len entries
+  std::int64_t* counts_ = nullptr;  // mmap'ed, counts_len entries
   std::int64_t total_ = 0;
   std::int64_t min_value_ = INT64_MAX;
   std::int64_t max_value_ = 0;

@@ -9,13 +9,14 @@ namespace {
 using Entry = std::pair<std::string_view, MetricKind>;
 
 // The built-in metrics of DESIGN.md "Vocabulary", typed as k6 types its own.
-constexpr std::array<Entry, 17> kBuiltins{{
+constexpr std::array<Entry, 18> kBuiltins{{
     {"sql_duration", MetricKind::kTrend},
     {"sql_service_time", MetricKind::kTrend},
     {"http_req_duration", MetricKind::kTrend},
     {"http_req_service_time", MetricKind::kTrend},
     {"mv_refresh_duration", MetricKind::kTrend},
     {"mv_staleness", MetricKind::kTrend},
+    {"mv_age", MetricKind::kTrend},
     {"iteration_duration", MetricKind::kTrend},
     {"schedule_lag", MetricKind::kTrend},
     {"sql_failed", MetricKind::kRate},

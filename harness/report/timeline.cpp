@@ -67,7 +67,9 @@ std::vector<IntervalPoint> interval_points(const std::vector<IntervalRow>& rows,
   for (const auto& r : rows) {
     if (r.option != option) continue;
     const bool read = is_read(r, reads);
-    if (!read && r.metric != "dropped_iterations") continue;
+    // The write mix's dropped arrivals are background load, not unserved reads.
+    const bool dropped = r.metric == "dropped_iterations" && r.kind != "write";
+    if (!read && !dropped) continue;
     auto& acc = by_interval[{millis(r.t_start_s), millis(r.t_end_s)}];
     acc.point.t_start_s = r.t_start_s;
     acc.point.t_end_s = r.t_end_s;

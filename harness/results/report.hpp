@@ -27,8 +27,7 @@ struct OptionReport {
   std::int64_t blks_read = 0;
   std::vector<std::string> plan_warnings;
   std::vector<background::RefreshEvent> refreshes;
-  std::int64_t writes = 0;
-  std::int64_t write_failures = 0;
+  double live_sync_setup_s = 0;              ///< trigger strategy: resync + enabling the trigger
   std::int64_t staleness_markers = 0;        ///< staleness probe writes
   std::int64_t staleness_unseen = 0;         ///< of those, not visible in the view by the end
   std::string base_url;                      ///< HTTP target of this option ("" for SQL)

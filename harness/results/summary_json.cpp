@@ -10,6 +10,23 @@ namespace {
 
 using nlohmann::json;
 
+// The write mix as configured: its executor (rates per second) and weights.
+json writer_json(const scenario::WriterSpec& w) {
+  const double per_s = 1e9 / static_cast<double>(w.executor.time_unit);
+  json stages = json::array();
+  for (const auto& st : w.executor.stages) {
+    stages.push_back(
+        {{"duration", format_duration(st.duration)}, {"rate_per_s", st.target * per_s}});
+  }
+  json mix = json::object();
+  for (const auto& m : w.mix) mix[m.query] = m.weight;
+  return {{"type", w.executor.type},
+          {"start_rate_per_s", w.executor.start_rate * per_s},
+          {"stages", stages},
+          {"max_vus", w.executor.max_vus},
+          {"mix", mix}};
+}
+
 json scenario_json(const scenario::Scenario& s) {
   json stages = json::array();
   for (std::size_t i = 0; i < s.executor.stages.size(); ++i) {
@@ -28,29 +45,34 @@ json scenario_json(const scenario::Scenario& s) {
   for (char o : s.database.options) options.push_back(std::string(1, o));
   json thresholds = json::object();
   for (const auto& t : s.thresholds) thresholds[t.selector].push_back(t.source);
-  return {
-      {"name", s.name},
-      {"description", s.description},
-      {"file", s.file.string()},
-      {"dataset", {{"products", s.dataset.products}, {"seed", s.dataset.seed}}},
-      {"database", {{"options", options}}},
-      {"workload", {{"mix", mix}, {"requests", requests}}},
-      {"executor",
-       {{"type", s.executor.type},
-        {"warmup", format_duration(s.executor.warmup)},
-        {"start_vus", s.executor.start_vus},
-        {"stages", stages}}},
-      {"refresher", s.refresher.enabled ? json{{"interval", format_duration(s.refresher.interval)}}
-                                        : json(nullptr)},
-      {"writer", s.writer.enabled ? json{{"rate", s.writer.rate}} : json(nullptr)},
-      {"thresholds", thresholds}};
+  return {{"name", s.name},
+          {"description", s.description},
+          {"file", s.file.string()},
+          {"dataset", {{"products", s.dataset.products}, {"seed", s.dataset.seed}}},
+          {"database", {{"options", options}}},
+          {"workload", {{"mix", mix}, {"requests", requests}}},
+          {"executor",
+           {{"type", s.executor.type},
+            {"warmup", format_duration(s.executor.warmup)},
+            {"start_vus", s.executor.start_vus},
+            {"stages", stages}}},
+          {"refresher", s.refresher.enabled
+                            ? json{{"strategy", scenario::strategy_name(s.refresher.strategy)},
+                                   {"interval", format_duration(s.refresher.interval)},
+                                   {"max_retries", s.refresher.max_retries}}
+                            : json(nullptr)},
+          {"writer", s.writer.enabled ? writer_json(s.writer) : json(nullptr)},
+          {"thresholds", thresholds}};
 }
 
 std::int64_t counter_sum(const std::vector<metrics::SeriesStats>& all, const std::string& metric,
-                         const std::string& option) {
+                         const std::string& option, const std::string& kind) {
   std::int64_t sum = 0;
   for (const auto& s : all) {
-    if (s.metric == metric && tag_value(s.tags, "option") == option) sum += s.count;
+    if (s.metric == metric && tag_value(s.tags, "option") == option &&
+        tag_value(s.tags, "kind") == kind) {
+      sum += s.count;
+    }
   }
   return sum;
 }
@@ -66,10 +88,10 @@ constexpr EntryMetrics kSqlEntry{"sql_duration", "sql_service_time", "query"};
 constexpr EntryMetrics kHttpEntry{"http_req_duration", "http_req_service_time", "request"};
 
 json entry_json(const RunReport& r, const std::string& option, const EntryMetrics& em,
-                const std::string& name) {
+                const std::string& name, const char* kind = "read") {
   const auto& all = r.series;
   Tags base = {{"option", option}, {em.tag, name}};
-  if (em.tag == std::string_view("query")) base.emplace_back("kind", "read");
+  if (em.tag == std::string_view("query")) base.emplace_back("kind", kind);
   base = make_tags(base);
   auto with = [&](const char* key, const std::string& value) {
     Tags f = base;
@@ -114,6 +136,30 @@ json steps_json(const OptionReport& o) {
 template <typename T>
 json optional_json(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
+}
+
+// The write mix of one option: totals, and each write as a query entry (kind:write).
+json writes_json(const RunReport& r, const std::string& opt) {
+  const Tags all = make_tags({{"option", opt}, {"kind", "write"}});
+  json out = {{"count", 0}, {"failures", 0}};
+  if (auto m = merge_series(r.series, "sql_duration", all)) {
+    out["count"] = m->count;
+    out["failures"] = m->hits;
+    out["latency"] = to_json(latency_stats(*m));
+  }
+  json each = json::object();
+  for (const auto& w : tag_values(r.series, "sql_duration", "query")) {
+    Tags f = make_tags({{"option", opt}, {"query", w}, {"kind", "write"}});
+    if (merge_series(r.series, "sql_duration", f)) {
+      each[w] = entry_json(r, opt, kSqlEntry, w, "write");
+    }
+  }
+  out["by_write"] = each;
+  if (auto m = merge_series(r.series, "schedule_lag", all)) {
+    out["schedule_lag"] = to_json(latency_stats(*m));
+  }
+  out["dropped_iterations"] = counter_sum(r.series, "dropped_iterations", opt, "write");
+  return out;
 }
 
 json option_json(const RunReport& r, const OptionReport& o) {
@@ -161,19 +207,21 @@ json option_json(const RunReport& r, const OptionReport& o) {
               {"requests", requests},
               {"base_url", o.base_url},
               {"steps", steps_json(o)},
-              {"writes", {{"count", o.writes}, {"failures", o.write_failures}}},
               {"refreshes", refreshes}};
-  Tags wf = make_tags({{"option", opt}, {"kind", "write"}});
-  if (auto m = merge_series(r.series, "sql_duration", wf)) {
-    out["writes"]["latency"] = to_json(latency_stats(*m));
-  }
+  out["build"]["live_s"] = o.build.live_s;
+  if (o.live_sync_setup_s > 0) out["live_sync_setup_s"] = o.live_sync_setup_s;
+  out["writes"] = writes_json(r, opt);
   if (auto m = merge_series(r.series, "mv_refresh_duration", make_tags({{"option", opt}}))) {
     out["refresh_duration"] = to_json(latency_stats(*m));
   }
-  if (auto m = merge_series(r.series, "schedule_lag", make_tags({{"option", opt}}))) {
+  if (auto m =
+          merge_series(r.series, "schedule_lag", make_tags({{"option", opt}, {"kind", "read"}}))) {
     out["schedule_lag"] = to_json(latency_stats(*m));
   }
-  out["dropped_iterations"] = counter_sum(r.series, "dropped_iterations", opt);
+  out["dropped_iterations"] = counter_sum(r.series, "dropped_iterations", opt, "read");
+  if (auto m = merge_series(r.series, "mv_age", make_tags({{"option", opt}}))) {
+    out["view_age"] = to_json(latency_stats(*m));
+  }
   if (o.staleness_markers > 0) {
     json st = {{"markers", o.staleness_markers}, {"unseen", o.staleness_unseen}};
     if (auto m = merge_series(r.series, "mv_staleness", make_tags({{"option", opt}}))) {

@@ -156,7 +156,10 @@ void record_build(db::Connection& conn, char option, const datagen::ProductGener
 std::string schema_key(const std::filesystem::path& sql_dir, char option) {
   const auto dir = sql_dir / "schema";
   std::string text = datagen::schema_sql(dir, option) + '\0' + datagen::indexes_sql_of(dir, option);
-  if (option == 'C') text += '\0' + read_input_file(dir / "c_view.sql", "sql");
+  if (option == 'C') {
+    text += '\0' + read_input_file(dir / "c_view.sql", "sql") + '\0' +
+            read_input_file(dir / "c_live.sql", "sql");
+  }
   return fnv1a_hex(text);
 }
 

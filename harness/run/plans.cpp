@@ -32,7 +32,8 @@ double relation_rows(db::Connection& conn, const std::string& schema, const std:
 }  // namespace
 
 std::vector<std::string> capture_plans(db::Connection& conn, const workload::Catalog& catalog,
-                                       char option, const std::vector<std::string>& queries,
+                                       char option,
+                                       const std::vector<driver::Statement>& statements,
                                        const datagen::ProductGenerator& gen, std::uint64_t seed,
                                        const std::filesystem::path& out_dir) {
   std::vector<std::string> warnings;
@@ -40,11 +41,11 @@ std::vector<std::string> capture_plans(db::Connection& conn, const workload::Cat
   std::filesystem::create_directories(dir);
   workload::ParamGenerator params(gen, seed, /*stream=*/0xE7);
   const std::string prefix = "option " + std::string(1, option) + " query ";
-  for (const auto& name : queries) {
+  for (const auto& [name, sql] : statements) {
     const auto& q = catalog.query(option, name);
     try {
       auto values = params.next(q);
-      auto r = conn.query("EXPLAIN (FORMAT JSON, VERBOSE) " + q.sql, values);
+      auto r = conn.query("EXPLAIN (FORMAT JSON, VERBOSE) " + sql, values);
       const json plan = json::parse(r.get(0, 0));
       json doc = {{"query", name}, {"option", std::string(1, option)}, {"plan", plan}};
       doc["params"] = json::array();

@@ -9,6 +9,7 @@
 
 #include "datagen/product_gen.hpp"
 #include "harness/db/connection.hpp"
+#include "harness/driver/pg_driver.hpp"
 #include "harness/workload/catalog.hpp"
 
 namespace lg::run {
@@ -16,11 +17,13 @@ namespace lg::run {
 /// Relations with at least this many rows (pg_class.reltuples) count as large.
 constexpr double kLargeRelationRows = 5'000;
 
-/// Writes one plan per query in `queries` for `option`; returns warnings such as
+/// Writes one plan per statement in `statements` (the SQL the VUs run, named after catalog
+/// queries, whose generators draw the parameters) for `option`; returns warnings such as
 /// "option B query category_page: Seq Scan on loadgate_b.custom_posts (10000 rows)".
 /// A query that fails to EXPLAIN yields a warning, not an exception.
 std::vector<std::string> capture_plans(db::Connection& conn, const workload::Catalog& catalog,
-                                       char option, const std::vector<std::string>& queries,
+                                       char option,
+                                       const std::vector<driver::Statement>& statements,
                                        const datagen::ProductGenerator& gen, std::uint64_t seed,
                                        const std::filesystem::path& out_dir);
 

@@ -10,11 +10,11 @@
 #include "harness/background/refresher.hpp"
 #include "harness/background/staleness_probe.hpp"
 #include "harness/background/steps.hpp"
-#include "harness/background/writer.hpp"
 #include "harness/db/environment.hpp"
 #include "harness/driver/http_driver.hpp"
 #include "harness/driver/pg_driver.hpp"
 #include "harness/exec/arrival_rate.hpp"
+#include "harness/exec/background_rate.hpp"
 #include "harness/exec/ramping_vus.hpp"
 #include "harness/results/hlog_sink.hpp"
 #include "harness/results/progress.hpp"
@@ -31,17 +31,21 @@ namespace {
 
 constexpr std::uint64_t kWriterStream = 1'000'000;
 
-// Slot layout of one option's recorder: per mix entry and read source, *_duration and
-// *_service_time, each outside/during a refresh (exec::kSlotsPerSource); then schedule lag,
-// dropped iterations, the writer and the refresher.
+// Slot layout of one option's recorder: per read mix entry and read source, *_duration and
+// *_service_time, each outside/during a refresh (exec::kSlotsPerSource); the reads' schedule
+// lag and dropped iterations; the same for each write of the write mix; then the refresher's,
+// the staleness probe's and the view-age slots.
 struct Layout {
   std::vector<metrics::SlotSpec> slots;
   std::size_t sources = 1;
   metrics::SlotId schedule_lag = 0;
   metrics::SlotId dropped = 0;
-  metrics::SlotId writer = 0;
+  std::vector<metrics::SlotId> writes;  ///< first slot of each [writer.mix] entry
+  metrics::SlotId write_lag = 0;
+  metrics::SlotId write_dropped = 0;
   metrics::SlotId refresh = 0;
   metrics::SlotId staleness = 0;
+  metrics::SlotId view_age = 0;
 };
 
 metrics::SlotId add_slot(Layout& l, std::string metric, metrics::MetricKind kind, Tags tags) {
@@ -50,8 +54,8 @@ metrics::SlotId add_slot(Layout& l, std::string metric, metrics::MetricKind kind
 }
 
 // One mix entry's slots in the order exec::MixItem::slot expects.
-void add_entry_slots(Layout& l, const char* prefix, const Tags& base) {
-  for (std::size_t src = 0; src < l.sources; ++src) {
+void add_entry_slots(Layout& l, const char* prefix, const Tags& base, std::size_t sources) {
+  for (std::size_t src = 0; src < sources; ++src) {
     const auto source = driver::read_source_name(static_cast<driver::ReadSource>(src));
     for (const char* suffix : {"_duration", "_service_time"}) {
       for (const char* phase : {"false", "true"}) {
@@ -70,18 +74,64 @@ Layout make_layout(const scenario::Scenario& s) {
     l.sources = driver::kReadSources;
     for (const auto& r : s.requests) {
       add_entry_slots(l, "http_req",
-                      {{"request", r.name}, {"kind", r.method == "GET" ? "read" : "write"}});
+                      {{"request", r.name}, {"kind", r.method == "GET" ? "read" : "write"}},
+                      l.sources);
     }
   } else {
-    for (const auto& m : s.mix) add_entry_slots(l, "sql", {{"query", m.query}, {"kind", "read"}});
+    for (const auto& m : s.mix) {
+      add_entry_slots(l, "sql", {{"query", m.query}, {"kind", "read"}}, l.sources);
+    }
   }
-  l.schedule_lag = add_slot(l, "schedule_lag", metrics::MetricKind::kTrend, {});
-  l.dropped = add_slot(l, "dropped_iterations", metrics::MetricKind::kCounter, {});
-  l.writer = add_slot(l, "sql_duration", metrics::MetricKind::kTrend,
-                      {{"query", "update_price_stock"}, {"kind", "write"}});
+  l.schedule_lag = add_slot(l, "schedule_lag", metrics::MetricKind::kTrend, {{"kind", "read"}});
+  l.dropped = add_slot(l, "dropped_iterations", metrics::MetricKind::kCounter, {{"kind", "read"}});
+  if (s.writer.enabled) {
+    for (const auto& w : s.writer.mix) {
+      l.writes.push_back(static_cast<metrics::SlotId>(l.slots.size()));
+      add_entry_slots(l, "sql", {{"query", w.query}, {"kind", "write"}}, 1);
+    }
+    l.write_lag = add_slot(l, "schedule_lag", metrics::MetricKind::kTrend, {{"kind", "write"}});
+    l.write_dropped =
+        add_slot(l, "dropped_iterations", metrics::MetricKind::kCounter, {{"kind", "write"}});
+  }
   l.refresh = add_slot(l, "mv_refresh_duration", metrics::MetricKind::kTrend, {});
   l.staleness = add_slot(l, "mv_staleness", metrics::MetricKind::kTrend, {});
+  l.view_age = add_slot(l, "mv_age", metrics::MetricKind::kTrend, {});
   return l;
+}
+
+// Option C under the trigger strategy reads the trigger-maintained table instead of the view:
+// the same columns and indexes, so the query text differs only in the relation it names.
+std::string read_relation_sql(const scenario::Scenario& s, char option, std::string sql) {
+  if (option != 'C' || !s.refresher.enabled ||
+      s.refresher.strategy != scenario::RefreshStrategy::kTrigger) {
+    return sql;
+  }
+  static const std::string kView = "loadgate_c.mv_product_search";
+  static const std::string kLive = "loadgate_c.product_search_live";
+  for (auto at = sql.find(kView); at != std::string::npos; at = sql.find(kView, at)) {
+    sql.replace(at, kView.size(), kLive);
+  }
+  return sql;
+}
+
+// Whether option C's reads see the view (or the trigger strategy's read table), so each read
+// records the age of what it saw.
+bool reads_view(char option) { return option == 'C'; }
+
+// The write mix of one option: its statements (appended to `statements`) and weighted items.
+exec::MixPlan make_write_mix(const scenario::Scenario& s, const workload::Catalog& catalog,
+                             char option, const Layout& layout,
+                             std::vector<driver::Statement>& statements) {
+  exec::MixPlan plan;
+  plan.schedule_lag = layout.write_lag;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < s.writer.mix.size(); ++i) {
+    const workload::QuerySpec& w = catalog.write(option, s.writer.mix[i].query);
+    statements.push_back({w.name, w.sql});
+    cumulative += static_cast<std::uint64_t>(s.writer.mix[i].weight);
+    plan.items.push_back({&w, i, cumulative, layout.writes[i]});
+  }
+  return plan;
 }
 
 // The option's mix: SQL queries (their statements appended to `statements`) or the compiled
@@ -102,11 +152,12 @@ exec::MixPlan make_mix(const scenario::Scenario& s, const workload::Catalog& cat
       cumulative += static_cast<std::uint64_t>(s.requests[i].weight);
     } else {
       params = &catalog.query(option, s.mix[i].query);
-      statements.push_back({params->name, params->sql});
+      statements.push_back({params->name, read_relation_sql(s, option, params->sql)});
       cumulative += static_cast<std::uint64_t>(s.mix[i].weight);
     }
     plan.items.push_back({params, i, cumulative, static_cast<metrics::SlotId>(per_entry * i)});
   }
+  if (reads_view(option)) plan.view_age = layout.view_age;
   return plan;
 }
 
@@ -173,17 +224,22 @@ HttpTarget open_http_target(const OptionRun& r, char option, int max_vus) {
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
   const Layout layout = make_layout(r.s);
   const int max_vus = std::max(1, r.s.executor.peak_vus());
-  // Shards: one per VU, then the refresher, the writer, the open model's dispatcher and the
-  // staleness probe.
+  const int max_writers = r.s.writer.enabled ? r.s.writer.executor.peak_vus() : 0;
+  // Shards: one per VU, then the refresher, the write mix's dispatcher, the open model's
+  // dispatcher, the staleness probe, and one per writer VU.
   const auto shard_of_refresher = static_cast<std::size_t>(max_vus);
-  metrics::Recorder recorder(layout.slots, shard_of_refresher + 4);
-  std::vector<driver::Statement> statements;
+  const auto first_writer_shard = shard_of_refresher + 4;
+  metrics::Recorder recorder(layout.slots,
+                             first_writer_shard + static_cast<std::size_t>(max_writers));
+  std::vector<driver::Statement> statements, write_statements;
   const exec::MixPlan mix = make_mix(r.s, r.catalog, option, layout, r.requests, statements);
+  exec::MixPlan write_mix;
+  if (r.s.writer.enabled) {
+    write_mix = make_write_mix(r.s, r.catalog, option, layout, write_statements);
+  }
   if (!r.s.http_workload()) {
-    std::vector<std::string> names;
-    for (const auto& m : r.s.mix) names.push_back(m.query);
-    out.plan_warnings =
-        capture_plans(r.admin, r.catalog, option, names, r.gen, r.s.dataset.seed, r.dir / "plans");
+    out.plan_warnings = capture_plans(r.admin, r.catalog, option, statements, r.gen,
+                                      r.s.dataset.seed, r.dir / "plans");
   }
   const HttpTarget http = open_http_target(r, option, max_vus);
   out.base_url = http.base_url;
@@ -209,35 +265,49 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
                                                         recorder.shard(shard_of_refresher),
                                                         layout.refresh, tracker);
   }
-  std::unique_ptr<background::Writer> writer;
+  // Writer VU w draws from its own stream and inserts ids N+1+w, N+1+w+max_writers, ...: the
+  // same writes on every option, and no two writer VUs ever insert the same id.
+  const exec::VuFactory make_writer = [&](std::size_t w) {
+    workload::ParamGenerator params(r.gen, r.s.dataset.seed, kWriterStream + w);
+    params.set_insert_lane(r.gen.count() + 1 + static_cast<std::int64_t>(w), max_writers);
+    return std::make_unique<exec::Vu>(
+        std::make_unique<driver::PgDriver>(r.target.conninfo, write_statements), std::move(params),
+        Rng::stream(r.s.dataset.seed, "write-mix", w), recorder.shard(first_writer_shard + w),
+        write_mix, tracker);
+  };
+  std::unique_ptr<exec::BackgroundArrivalRate> writer;
   if (r.s.writer.enabled) {
-    writer = std::make_unique<background::Writer>(
-        r.target.conninfo, r.catalog.write_sql(option), r.s.writer.rate,
-        workload::ParamGenerator(r.gen, r.s.dataset.seed, kWriterStream),
-        recorder.shard(shard_of_refresher + 1), layout.writer);
+    writer = std::make_unique<exec::BackgroundArrivalRate>(
+        r.s.writer.executor, r.s.dataset.seed, make_writer, recorder.shard(shard_of_refresher + 1),
+        layout.write_dropped);
   }
 
   std::unique_ptr<background::StalenessProbe> probe;
   if (option == 'C' && r.s.staleness.enabled) {
     // Product 1 carries the markers: it exists in every dataset (ids are 1..N).
     probe = std::make_unique<background::StalenessProbe>(
-        r.target.conninfo, 1, r.s.staleness.interval, r.s.staleness.poll,
-        recorder.shard(shard_of_refresher + 3), layout.staleness);
+        r.target.conninfo, 1, read_relation_sql(r.s, option, "loadgate_c.mv_product_search"),
+        r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shard_of_refresher + 3),
+        layout.staleness);
   }
 
   db::BufferStats before;
   double option_start_s = 0;
+  Nanos t0 = 0;
   auto on_start = [&] {
     before = db::buffer_stats(r.admin);
     option_start_s = results::epoch_seconds_now() - r.run_start_epoch_s;
-    const Nanos t0 = mono_now();
+    t0 = mono_now();
+    tracker.snapshot_at.store(t0);
     if (refresher) refresher->start(t0);
     if (writer) writer->start(t0);
     if (probe) probe->start(t0);
     steps.start(t0);
   };
   const std::string option_tag(1, option);
+  exec::IntervalInfo last_interval;
   auto on_interval = [&](const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data) {
+    last_interval = info;
     r.hlog.interval(option_tag, results::stage_tag(r.s.executor, info.stage), option_start_s, info,
                     layout.slots, data);
     r.progress.interval(info, data, static_cast<int>((tracker.read() + 1) / 2));
@@ -265,17 +335,33 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   r.progress.end_option();
   steps.stop();
   out.steps = steps.events();
-  if (refresher) refresher->stop();
   if (writer) writer->stop();
+  if (refresher) refresher->stop();
   if (probe) {
     probe->stop();
     out.staleness_markers = probe->written();
     out.staleness_unseen = probe->pending();
   }
-  if (refresher) out.refreshes = refresher->events();
-  if (writer) {
-    out.writes = writer->writes();
-    out.write_failures = writer->failures();
+  if (refresher) {
+    out.refreshes = refresher->events();
+    out.live_sync_setup_s = static_cast<double>(refresher->live_sync_setup()) / 1e9;
+  }
+  // A refresh (or write) still running when the executor stopped finished after its last
+  // interval: what it recorded is the run's tail, emitted as one more interval.
+  if (t0 != 0) {
+    exec::IntervalInfo tail = last_interval;
+    tail.start = last_interval.end;
+    tail.end = std::max(tail.start, mono_now() - t0);
+    tail.vus = 0;
+    tail.refresh_in_flight = false;
+    auto data = recorder.collect();
+    bool any = false;
+    for (const auto& d : data) any = any || d.count != 0;
+    if (any) {
+      r.hlog.interval(option_tag, results::stage_tag(r.s.executor, tail.stage), option_start_s,
+                      tail, layout.slots, data);
+      r.agg.add_interval(tail, std::move(data));
+    }
   }
   refresher.reset();
   writer.reset();
@@ -344,7 +430,8 @@ std::filesystem::path default_sql_dir() {
 
 int execute_run(const RunOptions& options) {
   const auto catalog = workload::Catalog::load(options.sql_dir);
-  const auto s = scenario::load_scenario(options.scenario_file, catalog.common_names());
+  const auto s = scenario::load_scenario(options.scenario_file, catalog.common_names(),
+                                         catalog.common_write_names());
   const auto requests = compile_requests(s);
 
   results::RunReport report;
@@ -355,6 +442,7 @@ int execute_run(const RunOptions& options) {
 
   TargetOptions topts = options.target;
   if (topts.dsn.empty()) topts.dsn = s.database.dsn;
+  topts.settings = s.database.settings;
   topts.max_connections =
       (s.http_workload() ? (s.http.catalog_api ? s.http.api_pool : 0) : s.executor.peak_vus()) + 16;
   Target target = open_target(topts);

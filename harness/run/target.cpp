@@ -22,10 +22,17 @@ Target open_target(const TargetOptions& options) {
     t.display = options.dsn.empty() ? "PG* environment" : db::redact_dsn(options.dsn);
     auto conn = db::Connection::open(t.conninfo);
     db::ensure_marked(conn, options.mark_db, t.display);
+    if (!options.settings.empty()) {
+      std::fprintf(stderr,
+                   "note: [database.settings] apply to the embedded cluster only; %s keeps its "
+                   "own configuration\n",
+                   t.display.c_str());
+    }
     return t;
   }
   db::ClusterOptions co;
   co.max_connections = options.max_connections;
+  co.settings = options.settings;
   co.keep = options.keep_db;
   t.cluster = db::EmbeddedCluster::start(co);
   t.conninfo = t.cluster->dsn();

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "harness/db/cluster.hpp"
 #include "harness/db/connection.hpp"
@@ -15,6 +17,9 @@ struct TargetOptions {
   bool keep_db = false;      ///< --keep-db: leave the embedded cluster running, print its DSN
   bool mark_db = false;      ///< --mark-db: allow marking an external database as loadgate's
   int max_connections = 64;  ///< for the embedded cluster: VUs + background + admin
+  /// Server settings for the embedded cluster (-c key=value); ignored, with a note on stderr,
+  /// for an external database, which loadgate never reconfigures.
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 
 /// An open target database. Destroying it stops the embedded cluster (unless keep_db).

@@ -239,9 +239,33 @@ char option_letter(const Reader& r, const toml::node& n, const std::string& fiel
   return s[0];
 }
 
+// Values may be strings, integers or booleans; they reach postgres -c as text.
+void read_server_settings(const Reader& r, const toml::table& t, DatabaseSpec& out) {
+  for (const auto& [key, node] : in_file_order(t)) {
+    const std::string name(key->str());
+    const std::string field = join("database.settings", name);
+    const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
+    });
+    if (!name_ok) r.fail(key->source(), field, "not a server setting name");
+    std::string value;
+    if (const auto* v = node->as_string()) {
+      value = v->get();
+    } else if (const auto* i = node->as_integer()) {
+      value = std::to_string(i->get());
+    } else if (const auto* b = node->as_boolean()) {
+      value = b->get() ? "on" : "off";
+    } else {
+      r.wrong_type(*node, field, "a string, integer or boolean");
+    }
+    out.settings.emplace_back(name, value);
+  }
+}
+
 void read_database(const Reader& r, const toml::table& t, DatabaseSpec& out) {
-  r.check_keys(t, "database", {"options", "dsn"});
+  r.check_keys(t, "database", {"options", "dsn", "settings"});
   if (auto* n = t.get("dsn")) out.dsn = r.string(*n, "database.dsn");
+  if (auto* n = t.get("settings")) read_server_settings(r, r.table(*n, "database.settings"), out);
   const toml::node* n = t.get("options");
   if (n == nullptr) return;
   if (!n->is_array()) r.wrong_type(*n, "database.options", "an array like [\"A\", \"B\"]");
@@ -334,8 +358,10 @@ Stage read_stage(const Reader& r, const toml::node& n, const std::string& path,
   return s;
 }
 
-std::vector<Stage> read_stages(const Reader& r, const toml::node& n, std::int64_t max_target) {
-  const std::string path = "executor.stages";
+// `owner` is the table the stages belong to ("executor" or "writer"), for error messages.
+std::vector<Stage> read_stages(const Reader& r, const toml::node& n, std::int64_t max_target,
+                               const std::string& owner) {
+  const std::string path = owner + ".stages";
   if (!n.is_array()) r.wrong_type(n, path, "an array of { duration, target } tables");
   const auto& arr = *n.as_array();
   if (arr.empty()) r.fail(n.source(), path, "needs at least one stage");
@@ -346,30 +372,38 @@ std::vector<Stage> read_stages(const Reader& r, const toml::node& n, std::int64_
   return out;
 }
 
-std::string read_executor_type(const Reader& r, const toml::node& n) {
-  std::string type = r.string(n, "executor.type");
+std::string read_executor_type(const Reader& r, const toml::node& n, const std::string& owner) {
+  std::string type = r.string(n, owner + ".type");
   if (type == "ramping-vus" || type == "constant-arrival-rate" || type == "ramping-arrival-rate") {
     return type;
   }
-  r.fail(n.source(), "executor.type",
+  r.fail(n.source(), owner + ".type",
          "unknown executor \"" + type +
              "\"; expected \"ramping-vus\", \"constant-arrival-rate\" or \"ramping-arrival-rate\"");
 }
 
 // pre_allocated_vus, max_vus, time_unit and arrivals of the arrival-rate executors.
-void read_open_model(const Reader& r, const toml::table& t, ExecutorSpec& out) {
-  out.pre_allocated_vus = static_cast<int>(r.integer(r.required(t, "pre_allocated_vus", "executor"),
-                                                     "executor.pre_allocated_vus", 1, kMaxVus));
-  out.max_vus = out.pre_allocated_vus;
+// The writer's pool defaults (pre_allocated_vus 2, max_vus 8) suit a background write rate; the
+// main executor must size its pool explicitly, as in k6.
+void read_open_model(const Reader& r, const toml::table& t, ExecutorSpec& out,
+                     const std::string& owner) {
+  const bool writer = owner == "writer";
+  if (!writer || t.get("pre_allocated_vus") != nullptr) {
+    out.pre_allocated_vus = static_cast<int>(r.integer(r.required(t, "pre_allocated_vus", owner),
+                                                       owner + ".pre_allocated_vus", 1, kMaxVus));
+  } else {
+    out.pre_allocated_vus = 2;
+  }
+  out.max_vus = writer ? std::max(out.pre_allocated_vus, 8) : out.pre_allocated_vus;
   if (auto* n = t.get("max_vus")) {
     out.max_vus =
-        static_cast<int>(r.integer(*n, "executor.max_vus", out.pre_allocated_vus, kMaxVus));
+        static_cast<int>(r.integer(*n, owner + ".max_vus", out.pre_allocated_vus, kMaxVus));
   }
-  if (auto* n = t.get("time_unit")) out.time_unit = r.duration(*n, "executor.time_unit", true);
+  if (auto* n = t.get("time_unit")) out.time_unit = r.duration(*n, owner + ".time_unit", true);
   if (auto* n = t.get("arrivals")) {
-    const std::string a = r.string(*n, "executor.arrivals");
+    const std::string a = r.string(*n, owner + ".arrivals");
     if (a != "even" && a != "poisson") {
-      r.fail(n->source(), "executor.arrivals",
+      r.fail(n->source(), owner + ".arrivals",
              "expected \"even\" or \"poisson\", got \"" + a + "\"");
     }
     out.arrivals = a == "poisson" ? Arrivals::kPoisson : Arrivals::kEven;
@@ -380,7 +414,7 @@ void read_constant_arrival_rate(const Reader& r, const toml::table& t, ExecutorS
   r.check_keys(t, "executor",
                {"type", "warmup", "rate", "time_unit", "duration", "pre_allocated_vus", "max_vus",
                 "arrivals", "graceful_stop"});
-  read_open_model(r, t, out);
+  read_open_model(r, t, out, "executor");
   const auto& rate = r.required(t, "rate", "executor");
   out.start_rate = static_cast<int>(r.integer(rate, "executor.rate", 1, kMaxRate));
   Stage s;
@@ -394,16 +428,16 @@ void read_ramping_arrival_rate(const Reader& r, const toml::table& t, ExecutorSp
   r.check_keys(t, "executor",
                {"type", "warmup", "start_rate", "time_unit", "stages", "pre_allocated_vus",
                 "max_vus", "arrivals", "graceful_stop"});
-  read_open_model(r, t, out);
+  read_open_model(r, t, out, "executor");
   if (auto* n = t.get("start_rate")) {
     out.start_rate = static_cast<int>(r.integer(*n, "executor.start_rate", 0, kMaxRate));
   }
-  out.stages = read_stages(r, r.required(t, "stages", "executor"), kMaxRate);
+  out.stages = read_stages(r, r.required(t, "stages", "executor"), kMaxRate, "executor");
 }
 
 void read_executor(const Reader& r, const toml::table& t, ExecutorSpec& out) {
   // The type decides which keys are valid, so it is read before the keys are checked.
-  if (auto* n = t.get("type")) out.type = read_executor_type(r, *n);
+  if (auto* n = t.get("type")) out.type = read_executor_type(r, *n, "executor");
   if (auto* n = t.get("warmup")) out.warmup = r.duration(*n, "executor.warmup", false);
   if (auto* n = t.get("graceful_stop")) {
     out.graceful_stop = r.duration(*n, "executor.graceful_stop", false);
@@ -415,7 +449,7 @@ void read_executor(const Reader& r, const toml::table& t, ExecutorSpec& out) {
   if (auto* n = t.get("start_vus")) {
     out.start_vus = static_cast<int>(r.integer(*n, "executor.start_vus", 0, kMaxVus));
   }
-  out.stages = read_stages(r, r.required(t, "stages", "executor"), kMaxVus);
+  out.stages = read_stages(r, r.required(t, "stages", "executor"), kMaxVus, "executor");
   if (auto* n = t.get("graceful_ramp_down")) {
     out.graceful_ramp_down = r.duration(*n, "executor.graceful_ramp_down", false);
   }
@@ -431,9 +465,11 @@ void read_refresher(const Reader& r, const toml::table& t, RefresherSpec& out) {
       out.strategy = RefreshStrategy::kContinuous;
     } else if (v == "debounced") {
       out.strategy = RefreshStrategy::kDebounced;
+    } else if (v == "trigger") {
+      out.strategy = RefreshStrategy::kTrigger;
     } else {
       r.fail(n->source(), "refresher.strategy",
-             "unknown strategy \"" + v + "\"; expected interval, continuous or debounced");
+             "unknown strategy \"" + v + "\"; expected interval, continuous, debounced or trigger");
     }
   }
   if (auto* n = t.get("max_retries")) {
@@ -453,15 +489,84 @@ void read_staleness(const Reader& r, const toml::table& t, StalenessSpec& out) {
   if (auto* n = t.get("poll")) out.poll = r.duration(*n, "staleness.poll", true);
 }
 
-void read_writer(const Reader& r, const toml::table& t, WriterSpec& out) {
-  r.check_keys(t, "writer", {"rate"});
-  if (auto* n = t.get("rate")) {
-    out.rate = r.number(*n, "writer.rate");
-    if (!std::isfinite(out.rate) || out.rate < 0) {
-      r.fail(n->source(), "writer.rate", "must be a finite number >= 0 (writes per second)");
-    }
+// `rate` = writes per second, fractional allowed: a fraction is expressed exactly as writes
+// per 1000 s, since arrival rates are whole iterations per time_unit.
+void read_writer_rate(const Reader& r, const toml::node& n, ExecutorSpec& out) {
+  const double rate = r.number(n, "writer.rate");
+  if (!std::isfinite(rate) || rate < 0 || rate > static_cast<double>(kMaxRate)) {
+    r.fail(n.source(), "writer.rate", "must be a finite number >= 0 (writes per second)");
   }
-  out.enabled = out.rate > 0;
+  if (rate == std::floor(rate)) {
+    out.start_rate = static_cast<int>(rate);
+  } else {
+    out.start_rate = static_cast<int>(std::llround(rate * 1000));
+    out.time_unit = 1000 * kNanosPerSecond;
+  }
+}
+
+// [writer]: the write mix as an arrival-rate executor of its own. `rate` alone is a constant
+// rate for the whole measured run; `type = "ramping-arrival-rate"` takes start_rate and stages.
+void read_writer(const Reader& r, const toml::table& t, const std::set<std::string>& known_writes,
+                 WriterSpec& out) {
+  r.check_keys(t, "writer",
+               {"type", "rate", "duration", "start_rate", "stages", "time_unit",
+                "pre_allocated_vus", "max_vus", "arrivals", "graceful_stop", "mix"});
+  ExecutorSpec& e = out.executor;
+  e.type = "constant-arrival-rate";
+  if (auto* n = t.get("type")) e.type = read_executor_type(r, *n, "writer");
+  if (e.type == "ramping-vus") {
+    r.fail(t.get("type")->source(), "writer.type",
+           "the write mix runs at an arrival rate: use constant-arrival-rate or "
+           "ramping-arrival-rate");
+  }
+  read_open_model(r, t, e, "writer");
+  if (auto* n = t.get("graceful_stop"))
+    e.graceful_stop = r.duration(*n, "writer.graceful_stop", false);
+  if (e.type == "constant-arrival-rate") {
+    for (const char* k : {"start_rate", "stages"}) {
+      if (auto* n = t.get(k)) {
+        r.fail(n->source(), std::string("writer.") + k,
+               "only for type = \"ramping-arrival-rate\"; a constant writer takes rate");
+      }
+    }
+    read_writer_rate(r, r.required(t, "rate", "writer"), e);
+    Stage s;
+    if (auto* n = t.get("duration")) s.duration = r.duration(*n, "writer.duration", true);
+    s.target = e.start_rate;
+    s.at = r.loc(t.source());
+    e.stages = {s};
+  } else {
+    for (const char* k : {"rate", "duration"}) {
+      if (auto* n = t.get(k)) {
+        r.fail(n->source(), std::string("writer.") + k,
+               "only for type = \"constant-arrival-rate\"; a ramping writer takes stages");
+      }
+    }
+    if (auto* n = t.get("start_rate")) {
+      e.start_rate = static_cast<int>(r.integer(*n, "writer.start_rate", 0, kMaxRate));
+    }
+    e.stages = read_stages(r, r.required(t, "stages", "writer"), kMaxRate, "writer");
+  }
+  if (auto* n = t.get("mix")) {
+    const toml::table& mix = r.table(*n, "writer.mix");
+    if (mix.empty()) r.fail(mix.source(), "writer.mix", "needs at least one write = weight entry");
+    for (const auto& [key, node] : in_file_order(mix)) {
+      const std::string name(key->str());
+      const std::string field = join("writer.mix", name);
+      if (!known_writes.empty() && known_writes.count(name) == 0) {
+        r.fail(key->source(), field,
+               "unknown write \"" + name + "\"; known writes (sql/writes/): " +
+                   list_names({known_writes.begin(), known_writes.end()}));
+      }
+      out.mix.push_back(
+          {name, static_cast<int>(r.integer(*node, field, 0, kMaxWeight)), r.loc(key->source())});
+    }
+  } else {
+    out.mix.push_back({"update_price_stock", 1, r.loc(t.source())});
+  }
+  bool any_weight = false;
+  for (const auto& m : out.mix) any_weight = any_weight || m.weight > 0;
+  out.enabled = any_weight && (e.type == "ramping-arrival-rate" || e.start_rate > 0);
 }
 
 // cpp-httplib 0.11 as Debian builds it waits with select(), which fails for descriptors past
@@ -619,7 +724,7 @@ toml::table parse_toml(std::string_view text, const std::string& file) {
 }
 
 void read_root(const Reader& r, const toml::table& root, const std::set<std::string>& known,
-               Scenario& s) {
+               const std::set<std::string>& known_writes, Scenario& s) {
   r.check_keys(root, "",
                {"name", "description", "dataset", "database", "workload", "http", "executor",
                 "refresher", "staleness", "writer", "faults", "thresholds"});
@@ -633,29 +738,51 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
   read_executor(r, r.table(r.required(root, "executor", ""), "executor"), s.executor);
   section(r, root, "refresher", [&](const toml::table& t) { read_refresher(r, t, s.refresher); });
   section(r, root, "staleness", [&](const toml::table& t) { read_staleness(r, t, s.staleness); });
-  section(r, root, "writer", [&](const toml::table& t) { read_writer(r, t, s.writer); });
+  section(r, root, "writer",
+          [&](const toml::table& t) { read_writer(r, t, known_writes, s.writer); });
   section(r, root, "thresholds",
           [&](const toml::table& t) { read_thresholds(r, t, s.thresholds); });
   if (const toml::node* n = root.get("faults")) read_faults(r, *n, s.faults);
+  // A constant writer without a duration writes for as long as the reads are measured.
+  auto& writer_stages = s.writer.executor.stages;
+  if (writer_stages.size() == 1 && writer_stages[0].duration == 0) {
+    writer_stages[0].duration = s.executor.total_duration();
+  }
   check_cross_rules(r, root, s);
 }
 
 }  // namespace
 
+const char* strategy_name(RefreshStrategy s) noexcept {
+  switch (s) {
+    case RefreshStrategy::kInterval:
+      return "interval";
+    case RefreshStrategy::kContinuous:
+      return "continuous";
+    case RefreshStrategy::kDebounced:
+      return "debounced";
+    case RefreshStrategy::kTrigger:
+      return "trigger";
+  }
+  return "interval";
+}
+
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& file,
-                        const std::set<std::string>& known_queries) {
+                        const std::set<std::string>& known_queries,
+                        const std::set<std::string>& known_writes) {
   Scenario s;
   s.file = file;
   s.source_text = std::string(text);
   Reader reader(file.string());
   toml::table root = parse_toml(text, reader.file());
-  read_root(reader, root, known_queries, s);
+  read_root(reader, root, known_queries, known_writes, s);
   return s;
 }
 
 Scenario load_scenario(const std::filesystem::path& file,
-                       const std::set<std::string>& known_queries) {
-  return parse_scenario(read_input_file(file, "scenario"), file, known_queries);
+                       const std::set<std::string>& known_queries,
+                       const std::set<std::string>& known_writes) {
+  return parse_scenario(read_input_file(file, "scenario"), file, known_queries, known_writes);
 }
 
 }  // namespace lg::scenario

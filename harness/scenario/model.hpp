@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/core/clock.hpp"
@@ -94,6 +95,9 @@ struct DatasetSpec {
 struct DatabaseSpec {
   std::vector<char> options{'A', 'B', 'C'};  ///< subset of A, B, C in run order
   std::string dsn;                           ///< empty: --dsn / PG* / embedded cluster
+  /// `[database.settings]`: server settings for the embedded cluster (postgres -c key=value),
+  /// e.g. shared_buffers = "2GB". An external database is never reconfigured.
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 
 /// When the refresher refreshes option C's view.
@@ -101,7 +105,13 @@ enum class RefreshStrategy {
   kInterval,    ///< at t = 0, interval, 2·interval, … (what pg_cron does)
   kContinuous,  ///< the next refresh starts when the last ends
   kDebounced,   ///< at most once per interval, only while writes are queued (mv_refresh_queue)
+  /// No refresh: reads go to loadgate_c.product_search_live, which row triggers on custom_posts
+  /// keep current inside each writing transaction (staleness zero, the cost moved to writes).
+  kTrigger,
 };
+
+/// The strategy's scenario name: "interval", "continuous", "debounced" or "trigger".
+const char* strategy_name(RefreshStrategy s) noexcept;
 
 struct RefresherSpec {
   bool enabled = false;  ///< true when [refresher] is present
@@ -118,9 +128,14 @@ struct StalenessSpec {
   Nanos poll = 50 * kNanosPerMilli;  ///< how often the view is read (the lag's resolution)
 };
 
+/// The write mix (`[writer]`): weighted statements from sql/writes/<option>/ run on the option's
+/// write path by an arrival-rate executor of their own, beside the reads.
 struct WriterSpec {
-  bool enabled = false;  ///< true when [writer] is present and rate > 0
-  double rate = 0;       ///< writes per second
+  bool enabled = false;   ///< [writer] is present with a rate > 0 (or ramping stages)
+  ExecutorSpec executor;  ///< constant-arrival-rate or ramping-arrival-rate, never warmed up
+  /// Weighted writes (weight 0 turns one off); default {update_price_stock = 1}. A constant
+  /// writer without a duration lasts as long as the executor's stages.
+  std::vector<MixEntry> mix;
 };
 
 /// A whole scenario file.
@@ -148,12 +163,16 @@ struct Scenario {
 /// for every option (from sql/queries/). Throws InputError with file:line:column and the field
 /// for: TOML syntax errors, unknown keys, wrong types, unknown queries, an empty stage list,
 /// negative or malformed durations, out-of-range numbers and malformed thresholds.
-/// A file that cannot be read (missing, a directory) is an InputError too.
+/// A file that cannot be read (missing, a directory) is an InputError too. `known_writes` are the
+/// write names present for every option (sql/writes/); when empty, [writer.mix] names are not
+/// checked here (the run checks them against the catalog).
 Scenario load_scenario(const std::filesystem::path& file,
-                       const std::set<std::string>& known_queries);
+                       const std::set<std::string>& known_queries,
+                       const std::set<std::string>& known_writes = {});
 
 /// Same, from text already in memory; `file` is used only in error messages.
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& file,
-                        const std::set<std::string>& known_queries);
+                        const std::set<std::string>& known_queries,
+                        const std::set<std::string>& known_writes = {});
 
 }  // namespace lg::scenario

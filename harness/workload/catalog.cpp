@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kOptions = "ABC";
 constexpr std::string_view kHeader = "params:";
-constexpr int kWriteParams = 3;
+constexpr std::string_view kPriceStockWrite = "update_price_stock";
 
 char upper(char option) {
   return static_cast<char>(std::toupper(static_cast<unsigned char>(option)));
@@ -122,27 +122,21 @@ QuerySpec parse_query(const std::string& text, const std::filesystem::path& file
   return q;
 }
 
+void Catalog::load_dir(const std::filesystem::path& dir, char option, Specs& into) {
+  if (!std::filesystem::is_directory(dir)) return;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".sql") continue;
+    QuerySpec q = parse_query(read_input_file(entry.path(), "sql"), entry.path(), option);
+    into.emplace(std::make_pair(option, q.name), std::move(q));
+  }
+}
+
 Catalog Catalog::load(const std::filesystem::path& sql_dir) {
   Catalog catalog;
   for (char option : kOptions) {
-    const auto dir = sql_dir / "queries" / std::string(1, option);
-    if (std::filesystem::is_directory(dir)) {
-      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        if (entry.path().extension() != ".sql") continue;
-        QuerySpec q = parse_query(read_input_file(entry.path(), "sql"), entry.path(), option);
-        catalog.queries_.emplace(std::make_pair(option, q.name), std::move(q));
-      }
-    }
-    const auto write = sql_dir / "writes" / std::string(1, option) / "update_price_stock.sql";
-    if (std::filesystem::exists(write)) {
-      std::string sql = read_input_file(write, "sql");
-      const Placeholder used = scan_placeholders(sql);
-      if (used.highest != kWriteParams) {
-        throw InputError(SourceLoc{write.string(), used.line, 0}, "params",
-                         "the writer's statement must use $1 id, $2 price, $3 stock");
-      }
-      catalog.writes_.emplace(option, std::move(sql));
-    }
+    const std::string folder(1, option);
+    load_dir(sql_dir / "queries" / folder, option, catalog.queries_);
+    load_dir(sql_dir / "writes" / folder, option, catalog.writes_);
   }
   if (catalog.queries_.empty()) {
     throw InputError(SourceLoc{(sql_dir / "queries").string(), 0, 0}, "queries",
@@ -162,35 +156,54 @@ const QuerySpec& Catalog::query(char option, const std::string& name) const {
   return it->second;
 }
 
-std::set<std::string> Catalog::common_names() const {
-  std::set<std::string> common;
-  for (const auto& [key, q] : queries_) {
+std::set<std::string> Catalog::common(const Specs& specs) {
+  std::set<std::string> out;
+  for (const auto& [key, q] : specs) {
     if (key.first != 'A') continue;
-    if (queries_.count({'B', key.second}) && queries_.count({'C', key.second})) {
-      common.insert(key.second);
-    }
+    if (specs.count({'B', key.second}) && specs.count({'C', key.second})) out.insert(key.second);
   }
-  return common;
+  return out;
 }
 
-std::vector<std::string> Catalog::names(char option) const {
+std::vector<std::string> Catalog::names_of(const Specs& specs, char option) {
   option = upper(option);
   std::vector<std::string> out;
-  for (const auto& [key, q] : queries_) {
+  for (const auto& [key, q] : specs) {
     if (key.first == option) out.push_back(key.second);
   }
   return out;
 }
 
-std::string Catalog::write_sql(char option) const {
+std::set<std::string> Catalog::common_names() const { return common(queries_); }
+
+std::vector<std::string> Catalog::names(char option) const { return names_of(queries_, option); }
+
+const QuerySpec& Catalog::write(char option, const std::string& name) const {
   option = upper(option);
-  auto it = writes_.find(option);
+  auto it = writes_.find({option, name});
   if (it == writes_.end()) {
-    throw InputError("writer", "no writer statement for option " + std::string(1, option) +
-                                   " (expected sql/writes/" + std::string(1, option) +
-                                   "/update_price_stock.sql)");
+    const std::string folder(1, option);
+    throw InputError("writer", "no write statement '" + name + "' for option " + folder +
+                                   " (expected sql/writes/" + folder + "/" + name + ".sql)");
   }
   return it->second;
+}
+
+std::set<std::string> Catalog::common_write_names() const { return common(writes_); }
+
+std::vector<std::string> Catalog::write_names(char option) const {
+  return names_of(writes_, option);
+}
+
+std::string Catalog::write_sql(char option) const {
+  const QuerySpec& q = write(option, std::string(kPriceStockWrite));
+  // ParamGenerator::next_write draws exactly these, in this order.
+  const std::vector<std::string> expected = {"write_id", "write_price", "write_stock"};
+  if (q.generators != expected) {
+    throw InputError(SourceLoc{q.file.string(), 1, 0}, "writer",
+                     "update_price_stock must take '-- params: write_id write_price write_stock'");
+  }
+  return q.sql;
 }
 
 }  // namespace lg::workload

@@ -1,6 +1,7 @@
 #pragma once
 // The query catalog (issue 2, item 6): sql/queries/<A|B|C>/<name>.sql, each starting with a
-// `-- params: <generator> ...` header naming the parameter generators for $1..$n.
+// `-- params: <generator> ...` header naming the parameter generators for $1..$n; and the write
+// mix's statements (issue 6, item 1), sql/writes/<A|B|C>/<name>.sql, with the same header.
 
 #include <filesystem>
 #include <map>
@@ -11,7 +12,7 @@
 
 namespace lg::workload {
 
-/// One named query of one option.
+/// One named query (or write statement) of one option.
 struct QuerySpec {
   std::string name;                     ///< file stem, e.g. "sku_lookup"
   char option = 'A';                    ///< 'A', 'B' or 'C'
@@ -21,13 +22,13 @@ struct QuerySpec {
   int param_count = 0;  ///< sum of the generators' arities == highest $n
 };
 
-/// Every query of every option, loaded once and immutable.
+/// Every query and write statement of every option, loaded once and immutable.
 class Catalog {
  public:
-  /// Reads sql_dir/queries/{A,B,C}/*.sql and sql_dir/writes/{A,B,C}/update_price_stock.sql.
-  /// Throws lg::InputError naming file and line for a missing `-- params:` header, an unknown
-  /// generator, or a header whose values do not match the highest $n; and when
-  /// sql_dir/queries holds no query at all.
+  /// Reads sql_dir/queries/{A,B,C}/*.sql and sql_dir/writes/{A,B,C}/*.sql (the writes folder
+  /// may be missing). Throws lg::InputError naming file and line for a missing `-- params:`
+  /// header, an unknown generator, or a header whose values do not match the highest $n, in
+  /// either folder; and when sql_dir/queries holds no query at all.
   static Catalog load(const std::filesystem::path& sql_dir);
 
   /// Throws lg::InputError (field "query") when the option has no such query.
@@ -36,13 +37,26 @@ class Catalog {
   std::set<std::string> common_names() const;
   /// The option's query names, sorted.
   std::vector<std::string> names(char option) const;
-  /// The writer's statement (params $1 id, $2 price, $3 stock). Throws lg::InputError when
-  /// sql/writes/<x>/update_price_stock.sql was missing.
+  /// The write statement sql/writes/<option>/<name>.sql (write path: loadgate_a.products,
+  /// loadgate_b/c.custom_posts). Throws lg::InputError (field "writer") naming the missing file.
+  const QuerySpec& write(char option, const std::string& name) const;
+  /// Write statement names present for all of A, B and C.
+  std::set<std::string> common_write_names() const;
+  /// The option's write statement names, sorted.
+  std::vector<std::string> write_names(char option) const;
+  /// update_price_stock's SQL (params $1 id, $2 price, $3 stock, as ParamGenerator::next_write
+  /// draws them). Throws lg::InputError (field "writer") when the file was missing or its
+  /// header is not `write_id write_price write_stock`.
   std::string write_sql(char option) const;
 
  private:
-  std::map<std::pair<char, std::string>, QuerySpec> queries_;
-  std::map<char, std::string> writes_;
+  using Specs = std::map<std::pair<char, std::string>, QuerySpec>;
+  static void load_dir(const std::filesystem::path& dir, char option, Specs& into);
+  static std::set<std::string> common(const Specs& specs);
+  static std::vector<std::string> names_of(const Specs& specs, char option);
+
+  Specs queries_;
+  Specs writes_;
 };
 
 /// Parses one query file's text (exposed for tests). Throws lg::InputError as Catalog::load.

@@ -2,8 +2,10 @@
 #include "harness/metrics/histogram.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <tuple>
@@ -259,6 +261,35 @@ TEST(Histogram, ResetClearsAndAllowsReuse) {
   h.record(42);
   EXPECT_EQ(h.value_at_percentile(50), 42);
   EXPECT_EQ(h.min(), 42);
+}
+
+// Resident memory of this process in bytes (/proc/self/statm, second field).
+std::int64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// A long run's recorder shards see a few samples per interval spread over many buckets; reset
+// must give those pages back, or every page a shard ever touched stays resident.
+TEST(Histogram, ResetOfAWideSparseRangeReturnsItsMemory) {
+  std::vector<Histogram> hs(100);
+  const std::int64_t before = resident_bytes();
+  for (auto& h : hs) {
+    for (std::int64_t v = 1; v <= 3'600'000'000LL; v *= 2) h.record(v + 1);
+  }
+  const std::int64_t touched = resident_bytes() - before;
+  ASSERT_GT(touched, 100 * 64 * 1024) << "one value per bucket touches a page per bucket";
+  for (auto& h : hs) h.reset();
+  const std::int64_t kept = resident_bytes() - before;
+  EXPECT_LT(kept, touched / 10) << "touched " << touched << " bytes, still resident " << kept;
+  for (auto& h : hs) {
+    for (std::int32_t i = 0; i < h.layout().counts_len(); i += 97)
+      ASSERT_EQ(h.count_at_index(i), 0);
+    h.record(3'000'000'000LL);
+    EXPECT_EQ(h.count(), 1);
+  }
 }
 
 TEST(Histogram, CopyAndMovePreserveContents) {

@@ -1,15 +1,18 @@
 // Parameter generators and the query catalog: determinism per stream, values drawn from the
-// dataset, and the repository's query files agreeing with their `-- params:` headers.
+// dataset, the write mix's generators (ids, lanes, distributions), and the repository's query
+// and write files agreeing with their `-- params:` headers.
 
 #include "harness/workload/params.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "datagen/product_gen.hpp"
@@ -123,7 +126,7 @@ TEST_F(Params, WriterParametersAreAnIdAPriceAndAStock) {
     const auto v = gen.next_write();
     ASSERT_EQ(v.size(), 3u);
     const auto id = std::stoll(*v[0]);
-    EXPECT_GE(id, 1);
+    EXPECT_GE(id, 2);
     EXPECT_LE(id, data_.count());
     EXPECT_EQ(v[1]->size() - v[1]->find('.'), 3u) << *v[1];
     EXPECT_GE(std::stoi(*v[2]), 0);
@@ -153,6 +156,174 @@ TEST_F(Params, EveryRepositoryQueryGetsItsParameterCount) {
   EXPECT_THROW(catalog.query('A', "no_such_query"), InputError);
 }
 
+TEST_F(Params, EveryRepositoryWriteGetsItsParameterCount) {
+  const Catalog catalog = Catalog::load(kSqlDir);
+  const std::set<std::string> required = {"update_price_stock", "insert_product", "update_status",
+                                          "delete_product"};
+  const auto common = catalog.common_write_names();
+  for (const auto& name : required) EXPECT_TRUE(common.count(name)) << name;
+  ParamGenerator gen(data_, 42, 0);
+  const std::string schema[] = {"loadgate_a.products", "loadgate_b.custom_posts",
+                                "loadgate_c.custom_posts"};
+  for (char option : {'A', 'B', 'C'}) {
+    EXPECT_EQ(catalog.write_names(option).size(), common.size()) << option;
+    for (const auto& name : catalog.write_names(option)) {
+      const auto& q = catalog.write(option, name);
+      EXPECT_EQ(gen.next(q).size(), static_cast<std::size_t>(q.param_count)) << q.file;
+      EXPECT_EQ(q.generators, catalog.write('A', name).generators) << q.file;
+      EXPECT_NE(q.sql.find(schema[option - 'A']), std::string::npos) << "write path: " << q.file;
+    }
+    EXPECT_EQ(catalog.write_sql(option), catalog.write(option, "update_price_stock").sql);
+  }
+  EXPECT_EQ(catalog.write('a', "insert_product").generators,
+            std::vector<std::string>{"new_product"});
+  try {
+    catalog.write('B', "no_such_write");
+    FAIL() << "a missing write statement must throw";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "writer");
+    EXPECT_NE(std::string(e.what()).find("sql/writes/B/no_such_write.sql"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(WriteGenerators, ArityAndNames) {
+  const std::map<std::string, int> arity = {{"write_id", 1},     {"write_price", 1},
+                                            {"write_stock", 1},  {"write_status", 1},
+                                            {"new_product", 10}, {"product_id", 1}};
+  const auto& names = generator_names();
+  for (const auto& [name, n] : arity) {
+    EXPECT_EQ(generator_arity(name), n) << name;
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  }
+  EXPECT_EQ(generator_arity("write_nothing"), 0);
+}
+
+// All five write generators in one statement: 1 + 1 + 1 + 1 + 10 values.
+const QuerySpec kAllWrites =
+    spec({"write_id", "write_price", "write_stock", "write_status", "new_product"});
+
+TEST_F(Params, WriteDrawsAreDeterministicPerStream) {
+  ParamGenerator a(data_, 7, 3), b(data_, 7, 3), other(data_, 7, 4);
+  int same_as_other = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto va = a.next(kAllWrites);
+    ASSERT_EQ(va.size(), 14u);
+    ASSERT_EQ(va, b.next(kAllWrites)) << "draw " << i;
+    const auto vo = other.next(kAllWrites);
+    same_as_other += std::equal(va.begin(), va.begin() + 3, vo.begin()) ? 1 : 0;
+  }
+  EXPECT_LT(same_as_other, 5);
+}
+
+TEST_F(Params, WriteIdsAreExistingProductsButNeverProductOne) {
+  // Product 1 carries the staleness probe's markers; with N = 3 a slip would show at once.
+  const datagen::ProductGenerator tiny(42, 3);
+  ParamGenerator gen(tiny, 42, 0);
+  const QuerySpec q = spec({"write_id"});
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) seen.insert(*gen.next(q)[0]);
+  EXPECT_EQ(seen, (std::set<std::string>{"2", "3"}));
+  ParamGenerator wide(data_, 42, 1);
+  for (int i = 0; i < 20000; ++i) {
+    const auto id = std::stoll(*wide.next(q)[0]);
+    ASSERT_GE(id, 2);
+    ASSERT_LE(id, data_.count());
+    ASSERT_NE(std::stoll(*wide.next_write()[0]), 1);
+  }
+  const datagen::ProductGenerator single(42, 1);
+  ParamGenerator none(single, 42, 0);
+  EXPECT_THROW(none.next(q), std::invalid_argument);
+}
+
+TEST_F(Params, WriteValuesFollowTheData) {
+  ParamGenerator gen(data_, 42, 5);
+  const QuerySpec q = spec({"write_price", "write_stock", "write_status"});
+  int publish = 0, zero_stock = 0;
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    const auto v = gen.next(q);
+    ASSERT_EQ(v[0]->size() - v[0]->find('.'), 3u) << "two decimals: " << *v[0];
+    ASSERT_GE(std::stod(*v[0]), 0.99);
+    ASSERT_LE(std::stod(*v[0]), 9999.99);
+    const int stock = std::stoi(*v[1]);
+    ASSERT_GE(stock, 0);
+    ASSERT_LE(stock, 500);
+    zero_stock += stock == 0 ? 1 : 0;
+    ASSERT_TRUE(*v[2] == "publish" || *v[2] == "draft") << *v[2];
+    publish += *v[2] == "publish" ? 1 : 0;
+  }
+  // The data: 95% published, 10% out of stock (datagen/product_gen.cpp).
+  EXPECT_NEAR(static_cast<double>(publish) / n, 0.95, 0.01);
+  EXPECT_NEAR(static_cast<double>(zero_stock) / n, 0.10, 0.01);
+}
+
+TEST_F(Params, NewProductIsTheGeneratedProductOfTheLanesNextId) {
+  ParamGenerator gen(data_, 42, 66);  // default lane: N + 1 + 66 % 64, step 64
+  EXPECT_EQ(gen.next_insert_id(), data_.count() + 3);
+  const QuerySpec q = spec({"new_product"});
+  for (int k = 0; k < 3; ++k) {
+    const auto v = gen.next(q);
+    ASSERT_EQ(v.size(), 10u);
+    const auto p = data_.make(data_.count() + 3 + 64 * k);
+    const std::vector<std::optional<std::string>> expected = {std::to_string(p.id),
+                                                              p.sku,
+                                                              p.slug,
+                                                              p.name,
+                                                              p.description,
+                                                              std::to_string(p.category_id),
+                                                              p.brand,
+                                                              format_cents(p.price_cents),
+                                                              std::to_string(p.stock),
+                                                              p.published ? "publish" : "draft"};
+    EXPECT_EQ(v, expected) << "insert " << k;
+  }
+}
+
+TEST_F(Params, InsertLanesGiveDisjointDeterministicIds) {
+  const QuerySpec q = spec({"new_product"});
+  auto ids = [&](ParamGenerator& gen) {
+    std::vector<std::int64_t> out;
+    for (int i = 0; i < 500; ++i) out.push_back(std::stoll(*gen.next(q)[0]));
+    return out;
+  };
+  // Writer VU v of 2: first = N + 1 + v, step = 2.
+  ParamGenerator v0(data_, 42, 0), v1(data_, 42, 1), again(data_, 42, 9);
+  v0.set_insert_lane(data_.count() + 1, 2);
+  v1.set_insert_lane(data_.count() + 2, 2);
+  again.set_insert_lane(data_.count() + 1, 2);
+  const auto a = ids(v0), b = ids(v1);
+  std::set<std::int64_t> all(a.begin(), a.end());
+  all.insert(b.begin(), b.end());
+  EXPECT_EQ(all.size(), 1000u) << "lanes overlap";
+  EXPECT_GT(*all.begin(), data_.count());
+  EXPECT_EQ(ids(again), a) << "a lane's ids depend on the lane only";
+  // Without a lane, streams 0 and 1 still insert disjoint ids.
+  ParamGenerator d0(data_, 42, 0), d1(data_, 42, 1);
+  const auto c = ids(d0), d = ids(d1);
+  std::set<std::int64_t> defaults(c.begin(), c.end());
+  defaults.insert(d.begin(), d.end());
+  EXPECT_EQ(defaults.size(), 1000u);
+  EXPECT_GT(*defaults.begin(), data_.count());
+}
+
+TEST_F(Params, InsertLaneMustStartAboveTheDataset) {
+  ParamGenerator gen(data_, 42, 0);
+  EXPECT_THROW(gen.set_insert_lane(data_.count(), 1), std::invalid_argument);
+  EXPECT_THROW(gen.set_insert_lane(data_.count() + 1, 0), std::invalid_argument);
+  gen.set_insert_lane(0xFFFFFFFF, 1);
+  const QuerySpec q = spec({"new_product"});
+  EXPECT_EQ(*gen.next(q)[0], "4294967295");
+  EXPECT_THROW(gen.next(q), std::out_of_range) << "SKUs repeat above 2^32 - 1";
+}
+
+TEST_F(Params, NextWriteDrawsAsUpdatePriceStock) {
+  const Catalog catalog = Catalog::load(kSqlDir);
+  ParamGenerator a(data_, 42, 2), b(data_, 42, 2);
+  const auto& q = catalog.write('C', "update_price_stock");
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(a.next_write(), b.next(q));
+}
+
 class CatalogErrors : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -162,8 +333,11 @@ class CatalogErrors : public ::testing::Test {
     std::filesystem::create_directories(dir_ / "queries" / "A");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string load_error(const std::string& text) {
-    std::ofstream(dir_ / "queries" / "A" / "q.sql") << text;
+  std::string load_error(const std::string& text, const std::string& folder = "queries") {
+    std::filesystem::create_directories(dir_ / "writes" / "A");
+    if (folder != "queries")
+      std::ofstream(dir_ / "queries" / "A" / "ok.sql") << "-- params:\nSELECT 1;\n";
+    std::ofstream(dir_ / folder / "A" / "q.sql") << text;
     try {
       Catalog::load(dir_);
     } catch (const InputError& e) {
@@ -192,6 +366,34 @@ TEST_F(CatalogErrors, MissingHeaderIsAnError) {
   const auto msg = load_error("SELECT $1;\n");
   EXPECT_NE(msg.find("q.sql:1:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("params"), std::string::npos) << msg;
+}
+
+TEST_F(CatalogErrors, WriteStatementsAreCheckedLikeQueries) {
+  const auto msg =
+      load_error("-- params: write_id write_colour\nDELETE FROM t WHERE id = $1;\n", "writes");
+  EXPECT_NE(msg.find("q.sql:1:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'write_colour'"), std::string::npos) << msg;
+  const auto count =
+      load_error("-- params: write_id\nUPDATE t SET a = $2 WHERE id = $1;\n", "writes");
+  EXPECT_NE(count.find("q.sql:2:"), std::string::npos) << count;
+}
+
+TEST_F(CatalogErrors, WriteSqlNeedsThePriceStockHeader) {
+  std::ofstream(dir_ / "queries" / "A" / "ok.sql") << "-- params:\nSELECT 1;\n";
+  std::filesystem::create_directories(dir_ / "writes" / "A");
+  std::ofstream(dir_ / "writes" / "A" / "update_price_stock.sql")
+      << "-- params: write_id write_stock write_price\nUPDATE t SET a = $2, b = $3 WHERE id = "
+         "$1;\n";
+  const Catalog catalog = Catalog::load(dir_);
+  EXPECT_EQ(catalog.write('A', "update_price_stock").param_count, 3);
+  try {
+    catalog.write_sql('A');
+    FAIL() << "write_sql must refuse a header next_write does not draw";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "writer");
+  }
+  EXPECT_THROW(catalog.write_sql('B'), InputError);  // no file at all
+  EXPECT_TRUE(catalog.common_write_names().empty());
 }
 
 TEST_F(CatalogErrors, PlaceholdersInStringsAndCommentsDoNotCount) {

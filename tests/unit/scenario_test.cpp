@@ -90,7 +90,14 @@ TEST(ScenarioLoad, FullScenarioLandsInEveryField) {
   EXPECT_TRUE(s.refresher.enabled);
   EXPECT_EQ(s.refresher.interval, 7 * kNanosPerSecond);
   EXPECT_TRUE(s.writer.enabled);
-  EXPECT_DOUBLE_EQ(s.writer.rate, 2.5);
+  // 2.5 writes/s, exactly: 2500 per 1000 s, for the whole measured run.
+  EXPECT_EQ(s.writer.executor.type, "constant-arrival-rate");
+  EXPECT_EQ(s.writer.executor.start_rate, 2500);
+  EXPECT_EQ(s.writer.executor.time_unit, 1000 * kNanosPerSecond);
+  ASSERT_EQ(s.writer.executor.stages.size(), 1u);
+  EXPECT_EQ(s.writer.executor.stages[0].duration, e.total_duration());
+  ASSERT_EQ(s.writer.mix.size(), 1u);
+  EXPECT_EQ(s.writer.mix[0].query, "update_price_stock");
 
   ASSERT_EQ(s.thresholds.size(), 3u);
   EXPECT_EQ(s.thresholds[0].selector, "sql_duration{query:sku_lookup}");
@@ -120,6 +127,76 @@ stages = [{ duration = "1s", target = 3 }]
   EXPECT_FALSE(s.refresher.enabled);
   EXPECT_FALSE(s.writer.enabled);
   EXPECT_TRUE(s.thresholds.empty());
+}
+
+const std::set<std::string> kKnownWrites = {"delete_product", "insert_product",
+                                            "update_price_stock", "update_status"};
+
+TEST(ScenarioLoad, RampingWriteMixRunsOnItsOwnSchedule) {
+  Scenario s = parse_scenario(R"(name = "w"
+[workload.mix]
+sku_lookup = 1
+[executor]
+type = "ramping-arrival-rate"
+pre_allocated_vus = 4
+stages = [{ duration = "60s", target = 100 }]
+[writer]
+type = "ramping-arrival-rate"
+start_rate = 2
+max_vus = 6
+stages = [{ duration = "30s", target = 20 }, { duration = "30s", target = 20 }]
+[writer.mix]
+update_price_stock = 6
+insert_product = 2
+update_status = 1
+delete_product = 0
+)",
+                              "w.toml", kKnownQueries, kKnownWrites);
+  ASSERT_TRUE(s.writer.enabled);
+  const ExecutorSpec& w = s.writer.executor;
+  EXPECT_EQ(w.type, "ramping-arrival-rate");
+  EXPECT_EQ(w.start_rate, 2);
+  EXPECT_EQ(w.pre_allocated_vus, 2);
+  EXPECT_EQ(w.max_vus, 6);
+  ASSERT_EQ(w.stages.size(), 2u);
+  EXPECT_EQ(w.stages[1].target, 20);
+  ASSERT_EQ(s.writer.mix.size(), 4u);
+  EXPECT_EQ(s.writer.mix[0].query, "update_price_stock");
+  EXPECT_EQ(s.writer.mix[0].weight, 6);
+  EXPECT_EQ(s.writer.mix[1].query, "insert_product");
+  EXPECT_EQ(s.writer.mix[3].weight, 0);
+}
+
+TEST(ScenarioLoad, DatabaseSettingsReachTheEmbeddedClusterAsText) {
+  Scenario s = parse_scenario(R"(name = "s"
+[database.settings]
+shared_buffers = "2GB"
+max_parallel_workers_per_gather = 0
+jit = false
+[workload.mix]
+sku_lookup = 1
+[executor]
+stages = [{ duration = "1s", target = 1 }]
+)",
+                              "s.toml", kKnownQueries);
+  using Setting = std::pair<std::string, std::string>;
+  EXPECT_EQ(s.database.settings, (std::vector<Setting>{{"shared_buffers", "2GB"},
+                                                       {"max_parallel_workers_per_gather", "0"},
+                                                       {"jit", "off"}}));
+}
+
+TEST(ScenarioLoad, TriggerIsARefreshStrategy) {
+  Scenario s = parse_scenario(R"(name = "t"
+[workload.mix]
+sku_lookup = 1
+[executor]
+stages = [{ duration = "1s", target = 1 }]
+[refresher]
+strategy = "trigger"
+)",
+                              "t.toml", kKnownQueries);
+  EXPECT_EQ(s.refresher.strategy, RefreshStrategy::kTrigger);
+  EXPECT_STREQ(strategy_name(s.refresher.strategy), "trigger");
 }
 
 TEST(ScenarioLoad, WriterRateZeroDisablesWriter) {
@@ -224,6 +301,21 @@ const BadCase kBadCases[] = {
     {"threshold_wrong_type", 18, "\"sql_duration\" = [50]", 18, "thresholds.sql_duration[0]",
      "expected a string, got integer"},
     {"missing_name", 1, "", 1, "name", "required key is missing"},
+    {"writer_unknown_write", 16,
+     "interval = \"10s\"\n[writer]\nrate = 5\n[writer.mix]\ninsert_prodcut = 1", 20,
+     "writer.mix.insert_prodcut", "unknown write \"insert_prodcut\"; known writes"},
+    {"setting_wrong_type", 5, "[database]\nsettings = { shared_buffers = [1] }", 6,
+     "database.settings.shared_buffers", "expected a string, integer or boolean"},
+    {"writer_closed_model", 16, "interval = \"10s\"\n[writer]\ntype = \"ramping-vus\"", 18,
+     "writer.type", "runs at an arrival rate"},
+    {"writer_stages_on_constant_rate", 16,
+     "interval = \"10s\"\n[writer]\nrate = 5\nstages = [{ duration = \"5s\", target = 2 }]", 19,
+     "writer.stages", "only for type = \"ramping-arrival-rate\""},
+    {"writer_negative_rate", 16, "interval = \"10s\"\n[writer]\nrate = -1", 18, "writer.rate",
+     ">= 0"},
+    {"writer_ramping_needs_stages", 16,
+     "interval = \"10s\"\n[writer]\ntype = \"ramping-arrival-rate\"", 17, "writer.stages",
+     "required"},
 };
 
 void PrintTo(const BadCase& c, std::ostream* os) { *os << c.label; }
@@ -234,7 +326,7 @@ TEST_P(ScenarioBadInput, OneLineErrorNamesFileLineAndField) {
   const BadCase& c = GetParam();
   std::string text = base_with(c.line, c.last == 0 ? c.line : c.last, c.text);
   try {
-    parse_scenario(text, "bad.toml", kKnownQueries);
+    parse_scenario(text, "bad.toml", kKnownQueries, kKnownWrites);
     FAIL() << "accepted:\n" << text;
   } catch (const InputError& e) {
     std::string what = e.what();
@@ -302,17 +394,35 @@ TEST(ShippedScenarios, NightlyGatesTheSteadyStageOnTheSlos) {
 }
 
 TEST(ShippedScenarios, ScaleOneMillionCarriesTheSloTable) {
-  Scenario s = load_scenario(repo_scenario("scale-1m.toml"), kKnownQueries);
+  Scenario s = load_scenario(repo_scenario("scale-1m.toml"), kKnownQueries, kKnownWrites);
   EXPECT_EQ(s.dataset.products, 1'000'000);
   EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'C'}));
   EXPECT_TRUE(s.executor.open_model());
   EXPECT_TRUE(s.refresher.enabled);
   EXPECT_TRUE(s.staleness.enabled);
+  EXPECT_TRUE(s.writer.enabled);
+  EXPECT_EQ(s.writer.mix.size(), 4u);
   std::set<std::string> metrics;
   for (const auto& t : s.thresholds) metrics.insert(t.selector);
   EXPECT_TRUE(metrics.count("mv_refresh_duration"));
   EXPECT_TRUE(metrics.count("mv_staleness"));
   EXPECT_TRUE(metrics.count("sql_failed"));
+}
+
+// The same data, reads, writes and SLOs as scale-1m, on C with the trigger strategy.
+TEST(ShippedScenarios, ScaleOneMillionTriggerDiffersOnlyInStrategyAndOptions) {
+  Scenario a = load_scenario(repo_scenario("scale-1m.toml"), kKnownQueries, kKnownWrites);
+  Scenario t = load_scenario(repo_scenario("scale-1m-trigger.toml"), kKnownQueries, kKnownWrites);
+  EXPECT_EQ(t.refresher.strategy, RefreshStrategy::kTrigger);
+  EXPECT_EQ(t.database.options, (std::vector<char>{'C'}));
+  EXPECT_EQ(t.dataset.products, a.dataset.products);
+  EXPECT_EQ(t.database.settings, a.database.settings);
+  ASSERT_EQ(t.mix.size(), a.mix.size());
+  for (std::size_t i = 0; i < a.mix.size(); ++i) EXPECT_EQ(t.mix[i].weight, a.mix[i].weight);
+  EXPECT_EQ(t.executor.stages.size(), a.executor.stages.size());
+  EXPECT_EQ(t.executor.total_duration(), a.executor.total_duration());
+  EXPECT_EQ(t.writer.executor.stages.size(), a.writer.executor.stages.size());
+  EXPECT_EQ(t.writer.mix.size(), a.writer.mix.size());
 }
 
 TEST(ShippedScenarios, RolloutStepsTheViewAndInjectsAFault) {
@@ -568,7 +678,8 @@ TEST(ScenarioRefresher, UnknownStrategyNamesTheField) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), "refresher.strategy");
-    EXPECT_NE(std::string(e.what()).find("interval, continuous or debounced"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("interval, continuous, debounced or trigger"),
+              std::string::npos);
   }
   EXPECT_THROW(with_refresher("max_retries = -1\n"), InputError);
 }
