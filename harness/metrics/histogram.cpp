@@ -47,12 +47,14 @@ void free_counts(std::int64_t* p, std::int32_t len) noexcept {
   if (p != nullptr) munmap(p, counts_bytes(len));
 }
 
-// Zeroing wider than this releases whole pages instead of writing zeros. A recorder shard
-// holds a histogram per slot, twice, per VU; a slow run spreads each one's few samples over
-// many buckets, and memset would keep every page it ever touched resident (1.8 GB at 128 VUs
-// with latencies from 1 ms to 30 s before this).
-constexpr std::size_t kReleaseBytes = 64 * 1024;
+// Zeroing wider than this gives the pages back instead of writing zeros. A recorder shard holds
+// a histogram per slot, twice, per VU; a slow run spreads each one's few samples per interval
+// over many buckets, and memset would keep every page it ever touched resident (1.8 GB at 128
+// VUs with latencies from 1 ms to 30 s before this; bench/recorder_memory_bench.cpp).
+constexpr std::size_t kReleaseBytes = 16 * 1024;
 
+// Counts outside [from, to] are zero by the histogram's invariant, so whole pages around the
+// range can be released: the mapping is page-aligned and a page's zero-filled refault is exact.
 void zero_counts(std::int64_t* counts, std::int32_t from, std::int32_t to) noexcept {
   auto* begin = reinterpret_cast<char*>(counts + from);
   auto* end = reinterpret_cast<char*>(counts + to + 1);
@@ -62,14 +64,12 @@ void zero_counts(std::int64_t* counts, std::int32_t from, std::int32_t to) noexc
     return;
   }
   const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-  auto* first =
-      reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(begin) + page - 1) & ~(page - 1));
-  auto* last = reinterpret_cast<char*>(reinterpret_cast<std::uintptr_t>(end) & ~(page - 1));
-  std::memset(begin, 0, static_cast<std::size_t>(first - begin));
-  std::memset(last, 0, static_cast<std::size_t>(end - last));
-  // MADV_DONTNEED on a private anonymous mapping: the next read of these pages sees zeros.
+  auto* first = reinterpret_cast<char*>(reinterpret_cast<std::uintptr_t>(begin) & ~(page - 1));
+  auto* last =
+      reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(end) + page - 1) & ~(page - 1));
+  // MADV_DONTNEED on a private anonymous mapping: the next access of these pages sees zeros.
   if (madvise(first, static_cast<std::size_t>(last - first), MADV_DONTNEED) != 0) {
-    std::memset(first, 0, static_cast<std::size_t>(last - first));
+    std::memset(begin, 0, span);
   }
 }
 

@@ -74,7 +74,7 @@ class Histogram {
   bool record(std::int64_t v, std::int64_t n = 1) noexcept;
   /// Adds every count of other. Throws std::invalid_argument if the layouts differ.
   void add(const Histogram& other);
-  /// Zeroes the histogram: only the touched index range; ranges over 64 KiB are released with
+  /// Zeroes the histogram: only the touched index range; ranges over 16 KiB are released with
   /// madvise(MADV_DONTNEED) rather than written.
   void reset() noexcept;
 

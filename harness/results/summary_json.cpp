@@ -138,6 +138,34 @@ json optional_json(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+// All reads of one option together (SQL kind:read, or HTTP GETs): overall, per stage and during
+// vs outside a refresh, the figures an SLO table states.
+json reads_json(const RunReport& r, const std::string& opt) {
+  const bool http = !tag_values(r.series, "http_req_duration", "request").empty();
+  const char* metric = http ? "http_req_duration" : "sql_duration";
+  const Tags base = make_tags({{"option", opt}, {"kind", "read"}});
+  auto with = [&](const char* key, const std::string& value) {
+    Tags f = base;
+    f.emplace_back(key, value);
+    return make_tags(f);
+  };
+  json out = json::object();
+  if (auto m = merge_series(r.series, metric, base)) out["all"] = to_json(latency_stats(*m));
+  json stages = json::object();
+  for (const auto& stage : tag_values(r.series, metric, "stage")) {
+    if (auto m = merge_series(r.series, metric, with("stage", stage))) {
+      stages[stage] = to_json(latency_stats(*m));
+    }
+  }
+  out["stages"] = stages;
+  for (const char* phase : {"true", "false"}) {
+    if (auto m = merge_series(r.series, metric, with("during_refresh", phase))) {
+      out[std::string("during_refresh_") + phase] = to_json(latency_stats(*m));
+    }
+  }
+  return out;
+}
+
 // The write mix of one option: totals, and each write as a query entry (kind:write).
 json writes_json(const RunReport& r, const std::string& opt) {
   const Tags all = make_tags({{"option", opt}, {"kind", "write"}});
@@ -211,6 +239,7 @@ json option_json(const RunReport& r, const OptionReport& o) {
   out["build"]["live_s"] = o.build.live_s;
   if (o.live_sync_setup_s > 0) out["live_sync_setup_s"] = o.live_sync_setup_s;
   out["writes"] = writes_json(r, opt);
+  out["reads"] = reads_json(r, opt);
   if (auto m = merge_series(r.series, "mv_refresh_duration", make_tags({{"option", opt}}))) {
     out["refresh_duration"] = to_json(latency_stats(*m));
   }
