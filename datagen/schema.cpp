@@ -74,19 +74,10 @@ BuildTimes build_option(db::Connection& conn, char option, const ProductGenerato
   db::drop_option_schema(conn, option);
   lap();  // dropping the previous build is not part of this one
   // Creating the table and loading it in one transaction allows COPY FREEZE.
-  conn.exec("BEGIN");
-  try {
+  db::in_transaction(conn, [&] {
     conn.exec(tables_sql);
     copy_products(conn, option, gen, progress, /*freeze=*/true);
-    conn.exec("COMMIT");
-  } catch (...) {
-    try {
-      conn.exec("ROLLBACK");
-    } catch (...) {
-      // The load's own error is the one worth reporting.
-    }
-    throw;
-  }
+  });
   times.copy_s = lap();
   conn.exec("SET maintenance_work_mem = '256MB'");
   conn.exec(indexes_sql);

@@ -87,4 +87,21 @@ void silence_notices(PGconn* conn);
 /// Quotes an identifier for SQL text ("my""name").
 std::string quote_ident(std::string_view ident);
 
+/// Runs body() between BEGIN and COMMIT on conn; on any exception rolls back and rethrows it
+/// (a failed ROLLBACK is swallowed: the first error is the one worth reporting).
+template <typename Body>
+void in_transaction(Connection& conn, Body&& body) {
+  conn.exec("BEGIN");
+  try {
+    body();
+    conn.exec("COMMIT");
+  } catch (...) {
+    try {
+      conn.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 }  // namespace lg::db

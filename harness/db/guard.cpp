@@ -10,17 +10,6 @@
 #endif
 
 namespace lg::db {
-namespace {
-
-void rollback_quietly(Connection& conn) noexcept {
-  try {
-    conn.exec("ROLLBACK");
-  } catch (...) {
-    // The original error is the one worth reporting.
-  }
-}
-
-}  // namespace
 
 bool is_marked(Connection& conn) {
   return conn.scalar("SELECT to_regclass('loadgate_meta.marker') IS NOT NULL") == "t";
@@ -34,8 +23,7 @@ void ensure_marked(Connection& conn, bool allow_mark, const std::string& redacte
                                      "loadgate_meta.marker); pass --mark-db to let loadgate "
                                      "create its schemas loadgate_a/b/c/meta there");
   }
-  conn.exec("BEGIN");
-  try {
+  in_transaction(conn, [&] {
     conn.exec(
         "CREATE SCHEMA IF NOT EXISTS loadgate_meta;"
         "CREATE TABLE IF NOT EXISTS loadgate_meta.marker("
@@ -44,11 +32,7 @@ void ensure_marked(Connection& conn, bool allow_mark, const std::string& redacte
         "INSERT INTO loadgate_meta.marker(loadgate_version) SELECT $1 "
         "WHERE NOT EXISTS (SELECT 1 FROM loadgate_meta.marker)",
         {std::string(LOADGATE_VERSION)});
-    conn.exec("COMMIT");
-  } catch (...) {
-    rollback_quietly(conn);
-    throw;
-  }
+  });
 }
 
 std::string option_schema(char option) {
@@ -67,13 +51,10 @@ void drop_option_schema(Connection& conn, char option) {
                                      ": the database carries no loadgate_meta.marker");
   }
   // CASCADE lists every dropped object as a NOTICE; keep the user's terminal quiet.
-  conn.exec("BEGIN; SET LOCAL client_min_messages = warning");
-  try {
-    conn.exec("DROP SCHEMA IF EXISTS " + quote_ident(schema) + " CASCADE; COMMIT");
-  } catch (...) {
-    rollback_quietly(conn);
-    throw;
-  }
+  in_transaction(conn, [&] {
+    conn.exec("SET LOCAL client_min_messages = warning");
+    conn.exec("DROP SCHEMA IF EXISTS " + quote_ident(schema) + " CASCADE");
+  });
 }
 
 }  // namespace lg::db

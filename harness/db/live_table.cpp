@@ -24,20 +24,11 @@ void resync_if_needed(Connection& conn) {
 bool live_in_step(Connection& conn) { return conn.scalar(kInStepSql) == "t"; }
 
 void enable_live_sync(Connection& conn) {
-  conn.exec("BEGIN");
-  try {
+  in_transaction(conn, [&] {
     // First, so its lock on custom_posts holds writers off while the check and resync run.
     conn.exec("ALTER TABLE loadgate_c.custom_posts ENABLE TRIGGER product_search_live_sync");
     resync_if_needed(conn);
-    conn.exec("COMMIT");
-  } catch (...) {
-    try {
-      conn.exec("ROLLBACK");
-    } catch (...) {
-      // The first error is the one worth reporting.
-    }
-    throw;
-  }
+  });
 }
 
 void disable_live_sync(Connection& conn) {

@@ -278,8 +278,8 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   std::unique_ptr<exec::BackgroundArrivalRate> writer;
   if (r.s.writer.enabled) {
     writer = std::make_unique<exec::BackgroundArrivalRate>(
-        r.s.writer.executor, r.s.dataset.seed, make_writer, recorder.shard(shard_of_refresher + 1),
-        layout.write_dropped);
+        r.s.writer.executor, r.s.dataset.seed ^ kWriterStream, make_writer,
+        recorder.shard(shard_of_refresher + 1), layout.write_dropped);
   }
 
   std::unique_ptr<background::StalenessProbe> probe;

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 
 #include "harness/db/connection.hpp"
@@ -154,6 +155,21 @@ int run_loadgate(const std::vector<std::string>& args, std::string* output) {
   const int code = process.finish();
   if (output != nullptr) *output = process.output();
   return code;
+}
+
+nlohmann::json run_scenario_summary(const std::string& dsn, const std::filesystem::path& dir,
+                                    const std::string& scenario) {
+  std::ofstream(dir / "s.toml") << scenario;
+  const std::filesystem::path results = dir / "results";
+  std::filesystem::remove_all(results);
+  std::string out;
+  EXPECT_EQ(run_loadgate({"run", (dir / "s.toml").string(), "--dsn", dsn, "--mark-db",
+                          "--results-dir", results.string()},
+                         &out),
+            0)
+      << out;
+  std::ifstream in(std::filesystem::directory_iterator(results)->path() / "summary.json");
+  return nlohmann::json::parse(in);
 }
 
 }  // namespace lg::test

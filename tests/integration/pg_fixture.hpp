@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ std::string fresh_database(const std::string& name);
 /// stderr combined into *output (if not null) and returns the exit code (128 + signal when
 /// killed). Returns -1 when the binary does not exist.
 int run_loadgate(const std::vector<std::string>& args, std::string* output);
+
+/// Writes `scenario` to dir/s.toml, runs it against `dsn` (--mark-db) into a fresh
+/// dir/results, expects exit 0 (a test failure with the output otherwise) and returns the run's
+/// summary.json.
+nlohmann::json run_scenario_summary(const std::string& dsn, const std::filesystem::path& dir,
+                                    const std::string& scenario);
 
 /// The loadgate CLI (LOADGATE_BINARY) running in the background, its stdout and stderr read as
 /// they come: for tests that act while a run is in progress (Ctrl-C, stalling the target).

@@ -26,25 +26,11 @@ std::string scenario(const std::string& refresher, const std::string& writer) {
          refresher + writer;
 }
 
-json run_summary(const std::string& dsn, const fs::path& dir, const std::string& text) {
-  std::ofstream(dir / "s.toml") << text;
-  const fs::path results = dir / "results";
-  fs::remove_all(results);
-  std::string out;
-  EXPECT_EQ(run_loadgate({"run", (dir / "s.toml").string(), "--dsn", dsn, "--mark-db",
-                          "--results-dir", results.string()},
-                         &out),
-            0)
-      << out;
-  std::ifstream in(fs::directory_iterator(results)->path() / "summary.json");
-  return json::parse(in);
-}
-
 TEST(RefreshStrategy, ContinuousRefreshesBackToBackIntervalOnSchedule) {
   const std::string dsn = fresh_database("refresh_strategies");
   const fs::path dir = make_temp_dir("refresh");
   const json interval =
-      run_summary(dsn, dir, scenario("strategy = \"interval\"\ninterval = \"2s\"\n", ""));
+      run_scenario_summary(dsn, dir, scenario("strategy = \"interval\"\ninterval = \"2s\"\n", ""));
   // t = 0, 2, 4 s within 6 s (a fourth may start at the very end).
   const auto n_interval = interval["options"]["C"]["refreshes"].size();
   EXPECT_GE(n_interval, 3u);
@@ -59,7 +45,8 @@ TEST(RefreshStrategy, ContinuousRefreshesBackToBackIntervalOnSchedule) {
     EXPECT_TRUE(e["read_bytes"].is_number()) << e.dump();
   }
   EXPECT_GT(cpu_s, 0);  // a concurrent refresh of 1000 rows costs a few ms each
-  const json continuous = run_summary(dsn, dir, scenario("strategy = \"continuous\"\n", ""));
+  const json continuous =
+      run_scenario_summary(dsn, dir, scenario("strategy = \"continuous\"\n", ""));
   const auto& ev = continuous["options"]["C"]["refreshes"];
   EXPECT_GT(ev.size(), 2 * n_interval) << ev.dump();
   // Back to back: each starts within a few ms of the previous one's end.
@@ -76,9 +63,9 @@ TEST(RefreshStrategy, DebouncedRefreshesOnlyWhileWritesAreQueued) {
   const std::string dsn = fresh_database("refresh_debounced");
   const fs::path dir = make_temp_dir("refresh");
   const std::string debounced = "strategy = \"debounced\"\ninterval = \"2s\"\n";
-  const json idle = run_summary(dsn, dir, scenario(debounced, ""));
+  const json idle = run_scenario_summary(dsn, dir, scenario(debounced, ""));
   EXPECT_EQ(idle["options"]["C"]["refreshes"].size(), 0u) << idle["options"]["C"].dump();
-  const json busy = run_summary(dsn, dir, scenario(debounced, "[writer]\nrate = 5\n"));
+  const json busy = run_scenario_summary(dsn, dir, scenario(debounced, "[writer]\nrate = 5\n"));
   const auto& ev = busy["options"]["C"]["refreshes"];
   ASSERT_GE(ev.size(), 2u) << ev.dump();
   EXPECT_LE(ev.size(), 4u) << ev.dump();  // at most one per 2 s window
@@ -141,7 +128,7 @@ TEST(Staleness, LagFollowsTheRefreshSchedule) {
   const std::string dsn = fresh_database("staleness");
   const fs::path dir = make_temp_dir("refresh");
   const std::string probe = "[staleness]\ninterval = \"300ms\"\npoll = \"20ms\"\n";
-  const json interval = run_summary(
+  const json interval = run_scenario_summary(
       dsn, dir, scenario("strategy = \"interval\"\ninterval = \"2s\"\n", probe))["options"]["C"];
   double max_refresh_s = 0;
   for (const auto& e : interval["refreshes"]) {
@@ -157,8 +144,8 @@ TEST(Staleness, LagFollowsTheRefreshSchedule) {
   EXPECT_LT(lag["p50_ms"].get<double>() / 1000, 1.5 + max_refresh_s);
   EXPECT_LE(interval["staleness"]["unseen"].get<int>(), 8);
 
-  const json continuous =
-      run_summary(dsn, dir, scenario("strategy = \"continuous\"\n", probe))["options"]["C"];
+  const json continuous = run_scenario_summary(
+      dsn, dir, scenario("strategy = \"continuous\"\n", probe))["options"]["C"];
   double longest = 0;
   for (const auto& e : continuous["refreshes"]) {
     longest = std::max(longest, e["duration_ms"].get<double>() / 1000);

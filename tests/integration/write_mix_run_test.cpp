@@ -36,20 +36,6 @@ const std::string kWriter =
     "}]\n[writer.mix]\nupdate_price_stock = 4\ninsert_product = 2\nupdate_status = 2\n"
     "delete_product = 1\n";
 
-json run_summary(const std::string& dsn, const fs::path& dir, const std::string& text) {
-  std::ofstream(dir / "s.toml") << text;
-  const fs::path results = dir / "results";
-  fs::remove_all(results);
-  std::string out;
-  EXPECT_EQ(run_loadgate({"run", (dir / "s.toml").string(), "--dsn", dsn, "--mark-db",
-                          "--results-dir", results.string()},
-                         &out),
-            0)
-      << out;
-  std::ifstream in(fs::directory_iterator(results)->path() / "summary.json");
-  return json::parse(in);
-}
-
 std::string scalar(db::Connection& conn, const std::string& sql) {
   return std::string(conn.query(sql).get(0, 0));
 }
@@ -57,7 +43,7 @@ std::string scalar(db::Connection& conn, const std::string& sql) {
 TEST(WriteMixRun, EveryWriteKindLandsOnEachOptionsWritePathAtItsOwnRate) {
   const std::string dsn = fresh_database("write_mix_run");
   const fs::path dir = make_temp_dir("writes");
-  const json s = run_summary(dsn, dir, scenario("[\"A\", \"C\"]", kWriter));
+  const json s = run_scenario_summary(dsn, dir, scenario("[\"A\", \"C\"]", kWriter));
   std::int64_t counts[2] = {0, 0};
   int i = 0;
   for (const char* opt : {"A", "C"}) {
@@ -97,11 +83,11 @@ TEST(WriteMixRun, TriggerStrategyReadsATableTheWritesKeepCurrent) {
   const std::string dsn = fresh_database("trigger_run");
   const fs::path dir = make_temp_dir("writes");
   const json s =
-      run_summary(dsn, dir,
-                  scenario("[\"C\"]",
-                           "[refresher]\nstrategy = \"trigger\"\n[staleness]\ninterval = "
-                           "\"500ms\"\npoll = \"50ms\"\n" +
-                               kWriter));
+      run_scenario_summary(dsn, dir,
+                           scenario("[\"C\"]",
+                                    "[refresher]\nstrategy = \"trigger\"\n[staleness]\ninterval = "
+                                    "\"500ms\"\npoll = \"50ms\"\n" +
+                                        kWriter));
   const json& c = s["options"]["C"];
   EXPECT_EQ(s["scenario"]["refresher"]["strategy"], "trigger");
   EXPECT_EQ(c["refreshes"].size(), 0u);
@@ -137,10 +123,10 @@ TEST(WriteMixRun, EveryRefreshReachesTheSeriesAndTheViewAgeIsBounded) {
   const std::string dsn = fresh_database("tail_refresh");
   const fs::path dir = make_temp_dir("writes");
   // Back-to-back refreshes: the last one is still running when the stages end.
-  const json s = run_summary(dsn, dir,
-                             scenario("[\"C\"]",
-                                      "[refresher]\nstrategy = \"continuous\"\n"
-                                      "[writer]\nrate = 10\n"));
+  const json s = run_scenario_summary(dsn, dir,
+                                      scenario("[\"C\"]",
+                                               "[refresher]\nstrategy = \"continuous\"\n"
+                                               "[writer]\nrate = 10\n"));
   const json& c = s["options"]["C"];
   const auto& events = c["refreshes"];
   ASSERT_GE(events.size(), 3u);
