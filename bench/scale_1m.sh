@@ -21,7 +21,7 @@ scenario_for() {
     trigger) echo "$root/scenarios/scale-1m-trigger.toml" ;;
     continuous | debounced)
       sed -e "s/^name = \"scale-1m\"/name = \"scale-1m-$1\"/" -e 's/^options = \["A", "C"\]/options = ["C"]/' \
-        -e "s/^strategy = \"interval\"/strategy = \"$1\"/" "$root/scenarios/scale-1m.toml" >"$out/scale-1m-$1.toml"
+        -e "s/^strategy = \"interval\"/strategy = \"$1\"/" -e '/option:A/d' "$root/scenarios/scale-1m.toml" >"$out/scale-1m-$1.toml"
       echo "$out/scale-1m-$1.toml" ;;
     *) echo "unknown strategy $1" >&2; exit 2 ;;
   esac

@@ -406,7 +406,13 @@ TEST(ShippedScenarios, ScaleOneMillionCarriesTheSloTable) {
   for (const auto& t : s.thresholds) metrics.insert(t.selector);
   EXPECT_TRUE(metrics.count("mv_refresh_duration"));
   EXPECT_TRUE(metrics.count("mv_staleness"));
-  EXPECT_TRUE(metrics.count("sql_failed"));
+  // Each option gets its own verdicts, so the run says which option holds which SLO.
+  for (const char* opt : {"A", "C"}) {
+    EXPECT_TRUE(metrics.count(std::string("sql_failed{option:") + opt + "}")) << opt;
+    EXPECT_TRUE(
+        metrics.count(std::string("sql_duration{option:") + opt + ",kind:read,stage:steady}"))
+        << opt;
+  }
 }
 
 // The same data, reads, writes and SLOs as scale-1m, on C with the trigger strategy.
