@@ -377,6 +377,13 @@ void deduce_base(double first_ts, ReaderState& st) {
 }  // namespace
 
 Hlog read_hlog(std::istream& in) {
+  std::vector<HlogInterval> intervals;
+  Hlog log = read_hlog_each(in, [&](HlogInterval&& iv) { intervals.push_back(std::move(iv)); });
+  log.intervals = std::move(intervals);
+  return log;
+}
+
+Hlog read_hlog_each(std::istream& in, const std::function<void(HlogInterval&&)>& on_interval) {
   ReaderState st;
   std::string raw;
   for (std::size_t line_no = 1; std::getline(in, raw); ++line_no) {
@@ -387,13 +394,14 @@ Hlog read_hlog(std::istream& in) {
       handle_comment(line, st);
       continue;
     }
+    HlogInterval iv;
     try {
-      HlogInterval iv = parse_interval(line);
-      deduce_base(iv.start_s, st);
-      st.log.intervals.push_back(std::move(iv));
+      iv = parse_interval(line);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("hlog line " + std::to_string(line_no) + ": " + e.what());
     }
+    deduce_base(iv.start_s, st);
+    on_interval(std::move(iv));
   }
   return std::move(st.log);
 }

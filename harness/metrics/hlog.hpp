@@ -10,6 +10,7 @@
 // must be told that one millisecond is 1000 recorded units (`-outputValueUnitRatio 1000`;
 // HdrHistogram's default of 10^6 assumes nanoseconds).
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -84,5 +85,10 @@ struct Hlog {
 /// [ ,\r\n] (REFERENCE.md §2.1). Throws std::invalid_argument naming the 1-based line number
 /// on a malformed line or histogram.
 Hlog read_hlog(std::istream& in);
+
+/// read_hlog without keeping the intervals: each one is handed to `on_interval` as it is read,
+/// so a long log is processed in the memory of one interval. Returns the header (StartTime,
+/// BaseTime) with `intervals` empty. Throws what read_hlog throws, and what on_interval throws.
+Hlog read_hlog_each(std::istream& in, const std::function<void(HlogInterval&&)>& on_interval);
 
 }  // namespace lg::metrics

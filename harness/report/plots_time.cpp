@@ -29,7 +29,10 @@ std::vector<OptionTimeline> timelines(const RunData& run) {
   const ReadSeries reads = read_series(run.is_http());
   std::vector<OptionTimeline> out;
   for (const auto& o : run.options) {
-    auto points = interval_points(run.rows, o, reads);
+    const auto exact = run.read_percentiles.find(o);
+    auto points = interval_points(
+        run.rows, o, reads,
+        exact == run.read_percentiles.end() ? std::vector<IntervalPercentiles>{} : exact->second);
     if (points.empty()) continue;
     const double end = points.back().t_end_s;
     out.push_back({o, std::move(points), stage_marks(run.rows, o),
@@ -188,13 +191,26 @@ std::optional<PlotJob> latency_plot(const RunData& run) {
   const auto all = timelines(run);
   if (all.empty()) return std::nullopt;
   const std::string what = run.is_http() ? "request" : "read";
+  std::size_t points = 0, exact = 0;
+  for (const auto& t : all) {
+    for (const auto& p : t.points) {
+      points += p.reads > 0 ? 1 : 0;
+      exact += p.exact_percentiles ? 1 : 0;
+    }
+  }
+  const std::string how =
+      exact == points ? "every query's or request's histogram of the interval merged"
+      : exact == 0    ? "no latency.hlog: the interval's per-query or per-request percentiles "
+                        "combined as a count-weighted mean, not exact"
+                      : std::to_string(points - exact) + " of " + std::to_string(points) +
+                         " intervals not in latency.hlog: there the per-query percentiles "
+                         "combined as a count-weighted mean";
   PlotJob job;
   job.figure = {"latency_over_time",
                 "Latency over time",
-                "p50, p95 and p99 of the " + what +
-                    "s in each 1 s interval (the percentiles of the interval's queries or "
-                    "requests combined as a count-weighted mean). Shaded: materialized-view "
-                    "refreshes; dashed: stage starts; hatched band: injected faults.",
+                "p50, p95 and p99 of the " + what + "s in each 1 s interval (" + how +
+                    "). Shaded: materialized-view refreshes; dashed: stage starts; hatched "
+                    "band: injected faults.",
                 {},
                 {}};
   job.height_px = kPanelHeight * static_cast<int>(all.size()) + 60;

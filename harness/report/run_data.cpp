@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <map>
 #include <optional>
 
 #include "harness/core/errors.hpp"
 #include "harness/core/files.hpp"
+#include "harness/report/interval_percentiles.hpp"
 #include "harness/results/series_file.hpp"
 
 namespace lg::report {
@@ -126,6 +128,15 @@ std::vector<std::string> option_order(const json& summary) {
 
 }  // namespace
 
+ReadSeries read_series(bool http) {
+  if (http) return {"http_req_duration", "", "request"};
+  return {"sql_duration", "read", "query"};
+}
+
+bool is_read(const IntervalRow& row, const ReadSeries& reads) {
+  return row.metric == reads.metric && (reads.kind.empty() || row.kind == reads.kind);
+}
+
 std::vector<IntervalRow> parse_timeseries_csv(std::string_view text, const std::string& file) {
   std::vector<IntervalRow> rows;
   std::optional<Columns> columns;
@@ -184,6 +195,16 @@ RunData read_run(const std::filesystem::path& dir) {
   if (const auto sj = dir / "series.json"; std::filesystem::exists(sj)) {
     run.series = results::read_series_json(sj);
     run.has_series = true;
+  }
+  if (const auto hlog = dir / "latency.hlog"; std::filesystem::exists(hlog)) {
+    std::ifstream in(hlog);
+    if (!in) throw InputError(SourceLoc{hlog.string(), 0, 0}, "latency.hlog", "cannot read");
+    try {
+      run.read_percentiles = read_interval_percentiles(in, read_series(run.is_http()));
+    } catch (const std::invalid_argument& e) {
+      throw InputError(SourceLoc{hlog.string(), 0, 0}, "latency.hlog", e.what());
+    }
+    run.has_hlog = true;
   }
   return run;
 }

@@ -41,6 +41,42 @@ struct Accumulator {
   }
 };
 
+// The log's intervals (times since the run start) matched to the rows' (since the option's
+// start): both begin with the option's first interval that has reads, and a match must also
+// agree on the sample count, so a misaligned or partial interval keeps the weighted mean.
+void use_exact_percentiles(std::vector<IntervalPoint>& points,
+                           const std::vector<IntervalPercentiles>& exact) {
+  const auto first = std::find_if(points.begin(), points.end(),
+                                  [](const IntervalPoint& p) { return p.reads > 0; });
+  if (exact.empty() || first == points.end()) return;
+  const std::int64_t offset = millis(exact.front().start_s) - millis(first->t_start_s);
+  std::map<std::int64_t, const IntervalPercentiles*> by_start;
+  for (const auto& e : exact) by_start[millis(e.start_s) - offset] = &e;
+  // Both sides print times to the ms, so a start can differ by up to 2 ms; the nearest start
+  // wins, since an interval cut at a stage boundary can be that short.
+  auto nearest = [&](std::int64_t ms) -> const IntervalPercentiles* {
+    const IntervalPercentiles* best = nullptr;
+    std::int64_t best_distance = 3;
+    for (auto it = by_start.lower_bound(ms - 2); it != by_start.end() && it->first <= ms + 2;
+         ++it) {
+      if (std::abs(it->first - ms) < best_distance) {
+        best_distance = std::abs(it->first - ms);
+        best = it->second;
+      }
+    }
+    return best;
+  };
+  for (auto& p : points) {
+    const IntervalPercentiles* e = nearest(millis(p.t_start_s));
+    if (e == nullptr || e->count != p.reads) continue;
+    // A percentile reports its bucket's highest equivalent value, up to 0.1% above the max.
+    p.p50_ms = std::min(e->p50_ms, p.max_ms);
+    p.p95_ms = std::min(e->p95_ms, p.max_ms);
+    p.p99_ms = std::min(e->p99_ms, p.max_ms);
+    p.exact_percentiles = true;
+  }
+}
+
 double number_or(const json& j, const char* key, double fallback) {
   const json& v = json_at(j, {key});
   return v.is_number() ? v.get<double>() : fallback;
@@ -48,21 +84,13 @@ double number_or(const json& j, const char* key, double fallback) {
 
 }  // namespace
 
-ReadSeries read_series(bool http) {
-  if (http) return {"http_req_duration", "", "request"};
-  return {"sql_duration", "read", "query"};
-}
-
-bool is_read(const IntervalRow& row, const ReadSeries& reads) {
-  return row.metric == reads.metric && (reads.kind.empty() || row.kind == reads.kind);
-}
-
 double IntervalPoint::per_second(std::int64_t n) const {
   return seconds() > 0 ? static_cast<double>(n) / seconds() : 0.0;
 }
 
 std::vector<IntervalPoint> interval_points(const std::vector<IntervalRow>& rows,
-                                           const std::string& option, const ReadSeries& reads) {
+                                           const std::string& option, const ReadSeries& reads,
+                                           const std::vector<IntervalPercentiles>& exact) {
   std::map<std::pair<std::int64_t, std::int64_t>, Accumulator> by_interval;
   for (const auto& r : rows) {
     if (r.option != option) continue;
@@ -83,6 +111,7 @@ std::vector<IntervalPoint> interval_points(const std::vector<IntervalRow>& rows,
   std::vector<IntervalPoint> out;
   out.reserve(by_interval.size());
   for (const auto& [key, acc] : by_interval) out.push_back(acc.finish());
+  use_exact_percentiles(out, exact);
   return out;
 }
 

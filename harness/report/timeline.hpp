@@ -14,20 +14,6 @@
 
 namespace lg::report {
 
-/// Which series hold the measured reads: http_req_duration (HTTP runs, every request) or
-/// sql_duration with kind "read" (SQL runs; the writer's kind "write" is background load).
-struct ReadSeries {
-  std::string metric;  ///< "sql_duration" or "http_req_duration"
-  std::string kind;    ///< required kind tag; empty: any
-  std::string tag;     ///< tag naming an entry: "query" or "request"
-};
-
-/// The read series of an HTTP (`http` true) or SQL run.
-ReadSeries read_series(bool http);
-
-/// True when `row` is one of the reads described by `reads`.
-bool is_read(const IntervalRow& row, const ReadSeries& reads);
-
 /// One interval of one option, every read series combined. Latencies in ms.
 struct IntervalPoint {
   double t_start_s = 0;  ///< since the option's measured start
@@ -35,9 +21,12 @@ struct IntervalPoint {
   std::int64_t reads = 0;    ///< completed reads (errors included)
   std::int64_t errors = 0;   ///< reads that failed
   std::int64_t dropped = 0;  ///< dropped_iterations (open model: no free VU at the start time)
-  double p50_ms = 0, p95_ms = 0, p99_ms = 0;  ///< count-weighted mean over the read rows
-  double max_ms = 0;                          ///< exact: max over the read rows
+  /// Of the interval's reads: exact (their histograms merged) when `exact_percentiles`, else
+  /// the count-weighted mean over the read rows' percentiles.
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0;
+  double max_ms = 0;  ///< exact: max over the read rows
   int vus = 0;
+  bool exact_percentiles = false;
 
   /// Interval length, s.
   double seconds() const { return t_end_s - t_start_s; }
@@ -46,14 +35,17 @@ struct IntervalPoint {
 };
 
 /// The intervals of `option` in time order. An interval has several rows: one per query or
-/// request, and one each side of a refresh start or stage boundary. Their percentiles are
-/// combined as the count-weighted mean: the percentile of a mixture lies between its parts'
-/// percentiles, the weighted mean does too and follows the bulk of the traffic, whereas taking
-/// the max would let a query run three times in an interval draw the line. The exact
-/// distribution per query is in the percentile spectrum. Intervals with no read and no drop are
-/// absent (the writer skips empty series).
+/// request, and one each side of a refresh start or stage boundary. Counts and the max come from
+/// the rows. The percentiles come from `exact` (read_interval_percentiles of the run's
+/// latency.hlog for this option; times relative to the run start, aligned here by the first
+/// interval with reads) where an interval there has the same start (within 2 ms) and as many
+/// samples as the rows. Otherwise (no log, a sample out of the histogram's range) they fall back
+/// to the count-weighted mean of the rows' percentiles, which lies between the parts' but is not
+/// the mixture's percentile. Intervals with no read and no drop are absent (the writer skips
+/// empty series).
 std::vector<IntervalPoint> interval_points(const std::vector<IntervalRow>& rows,
-                                           const std::string& option, const ReadSeries& reads);
+                                           const std::string& option, const ReadSeries& reads,
+                                           const std::vector<IntervalPercentiles>& exact = {});
 
 /// Where a stage begins, seconds since the option's measured start.
 struct StageMark {

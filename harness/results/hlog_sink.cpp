@@ -7,25 +7,6 @@
 #include "harness/core/errors.hpp"
 
 namespace lg::results {
-namespace {
-
-std::string log_safe(std::string s) {
-  for (char& c : s) {
-    if (c == ' ' || c == ',' || c == '\n' || c == '\r' || c == '\t') c = '_';
-  }
-  return s;
-}
-
-}  // namespace
-
-std::string hlog_tag(const std::string& metric, const Tags& tags) {
-  std::string out = log_safe(metric) + "{";
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    if (i) out += ';';
-    out += log_safe(tags[i].first) + ":" + log_safe(tags[i].second);
-  }
-  return out + "}";
-}
 
 double epoch_seconds_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

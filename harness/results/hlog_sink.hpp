@@ -11,12 +11,9 @@
 #include "harness/exec/interval_clock.hpp"
 #include "harness/metrics/hlog.hpp"
 #include "harness/metrics/recorder.hpp"
+#include "harness/results/hlog_tag.hpp"
 
 namespace lg::results {
-
-/// The log tag of a series: "<metric>{key:value;key:value}" (the log forbids commas and spaces,
-/// so ';' separates tags and spaces or commas inside values become '_').
-std::string hlog_tag(const std::string& metric, const Tags& tags);
 
 class HlogSink {
  public:
