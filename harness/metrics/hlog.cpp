@@ -346,6 +346,14 @@ HlogInterval parse_interval(std::string_view line) {
   return iv;
 }
 
+HlogInterval parse_numbered_interval(std::string_view line, std::size_t line_no) {
+  try {
+    return parse_interval(line);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("hlog line " + std::to_string(line_no) + ": " + e.what());
+  }
+}
+
 struct ReaderState {
   Hlog log;
   bool seen_start = false;
@@ -394,12 +402,7 @@ Hlog read_hlog_each(std::istream& in, const std::function<void(HlogInterval&&)>&
       handle_comment(line, st);
       continue;
     }
-    HlogInterval iv;
-    try {
-      iv = parse_interval(line);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("hlog line " + std::to_string(line_no) + ": " + e.what());
-    }
+    HlogInterval iv = parse_numbered_interval(line, line_no);
     deduce_base(iv.start_s, st);
     on_interval(std::move(iv));
   }

@@ -29,10 +29,10 @@ std::vector<OptionTimeline> timelines(const RunData& run) {
   const ReadSeries reads = read_series(run.is_http());
   std::vector<OptionTimeline> out;
   for (const auto& o : run.options) {
-    const auto exact = run.read_percentiles.find(o);
-    auto points = interval_points(
-        run.rows, o, reads,
-        exact == run.read_percentiles.end() ? std::vector<IntervalPercentiles>{} : exact->second);
+    static const std::vector<IntervalPercentiles> kNoLog;
+    const auto logged = run.read_percentiles.find(o);
+    auto points = interval_points(run.rows, o, reads,
+                                  logged == run.read_percentiles.end() ? kNoLog : logged->second);
     if (points.empty()) continue;
     const double end = points.back().t_end_s;
     out.push_back({o, std::move(points), stage_marks(run.rows, o),

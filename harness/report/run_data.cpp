@@ -204,7 +204,6 @@ RunData read_run(const std::filesystem::path& dir) {
     } catch (const std::invalid_argument& e) {
       throw InputError(SourceLoc{hlog.string(), 0, 0}, "latency.hlog", e.what());
     }
-    run.has_hlog = true;
   }
   return run;
 }

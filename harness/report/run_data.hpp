@@ -81,7 +81,6 @@ struct RunData {
   std::vector<metrics::SeriesStats> series;  ///< series.json; empty when the file is absent
   bool has_series = false;
   ReadPercentiles read_percentiles;  ///< latency.hlog's reads per interval; empty when absent
-  bool has_hlog = false;
 
   /// summary.options.<option>, or an empty object.
   const nlohmann::json& option_summary(const std::string& option) const;
