@@ -11,6 +11,7 @@ packages=(
   gnuplot-nox chromium libxml2-utils
   postgresql-15 postgresql-contrib-15 postgresql-client-15
   libhdrhistogram-java default-jre-headless
+  nginx wrk
 )
 
 # A package counts as present when it is installed, or when an installed package provides it

@@ -1,32 +1,59 @@
 // loadgate entry point: dispatch the subcommand; the one place exceptions become exit codes.
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <thread>
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/core/stop.hpp"
 #include "harness/db/connection.hpp"
-#include "harness/exec/run_state.hpp"
 
 namespace {
 
-extern "C" void on_interrupt(int sig) {
-  // First signal: finish gracefully and write results. Second: default action.
-  if (lg::exec::interrupt_flag().exchange(true)) {
+// Signals reach the run as a stop request with a reason. A handler may only do
+// async-signal-safe work, so it writes the signal number to a pipe and a watcher thread turns
+// it into the request. A second signal takes the default action (the process ends at once).
+int g_signal_pipe[2] = {-1, -1};
+std::atomic<int> g_signals{0};
+
+extern "C" void on_signal(int sig) {
+  if (g_signals.fetch_add(1) > 0) {
     std::signal(sig, SIG_DFL);
     std::raise(sig);
+    return;
   }
+  const unsigned char b = static_cast<unsigned char>(sig);
+  [[maybe_unused]] const auto n = ::write(g_signal_pipe[1], &b, 1);
 }
 
-int dispatch(const lg::cli::Command& cmd) {
+// Installs the handlers and starts the watcher, which requests a stop on `stop`.
+void watch_signals(lg::StopSource& stop) {
+  if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) return;
+  std::thread([stop]() mutable {
+    unsigned char sig = 0;
+    while (::read(g_signal_pipe[0], &sig, 1) == 1) {
+      stop.request_stop(lg::StopReason::kSignal, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+  }).detach();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+int dispatch(const lg::cli::Command& cmd, lg::StopSource& stop) {
   if (const auto* help = std::get_if<lg::cli::HelpRequest>(&cmd)) {
     std::fputs(help->text.c_str(), stdout);
     return 0;
   }
-  if (const auto* run = std::get_if<lg::run::RunOptions>(&cmd)) return lg::run::execute_run(*run);
+  if (const auto* run = std::get_if<lg::run::RunOptions>(&cmd))
+    return lg::run::execute_run(*run, stop);
   if (const auto* gen = std::get_if<lg::cli::DatagenOptions>(&cmd)) {
-    return lg::cli::execute_datagen(*gen);
+    return lg::cli::execute_datagen(*gen, stop.token());
   }
   if (const auto* merge = std::get_if<lg::cli::MergeOptions>(&cmd)) {
     return lg::cli::execute_merge(*merge);
@@ -37,17 +64,17 @@ int dispatch(const lg::cli::Command& cmd) {
   if (const auto* compare = std::get_if<lg::compare::CompareOptions>(&cmd)) {
     return lg::compare::execute_compare(*compare);
   }
-  return lg::cli::execute_verify(std::get<lg::cli::VerifyOptions>(cmd));
+  return lg::cli::execute_verify(std::get<lg::cli::VerifyOptions>(cmd), stop.token());
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  lg::StopSource stop;
+  watch_signals(stop);
   std::signal(SIGPIPE, SIG_IGN);
   try {
-    return dispatch(lg::cli::parse(argc, argv));
+    return dispatch(lg::cli::parse(argc, argv), stop);
   } catch (const lg::Interrupted&) {
     std::fprintf(stderr, "loadgate: interrupted\n");
     return static_cast<int>(lg::ExitCode::kInterrupted);

@@ -21,10 +21,10 @@ namespace {
 
 // The dataset verify compares: what was recorded, unless we build it now.
 datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyOptions& o,
-                                             bool build) {
+                                             bool build, const StopToken& stop) {
   if (build) {
     datagen::ProductGenerator gen(o.seed, o.products);
-    run::build_dataset(conn, o.options, gen, o.sql_dir);
+    run::build_dataset(conn, o.options, gen, o.sql_dir, true, stop);
     return gen;
   }
   std::optional<run::BuiltDataset> first;
@@ -62,7 +62,7 @@ void emit_params(const DatagenOptions& o, const datagen::ProductGenerator& gen, 
 
 }  // namespace
 
-int execute_datagen(const DatagenOptions& o) {
+int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
   datagen::ProductGenerator gen(o.seed, o.products);
   if (o.emit_copy != 0 || !o.emit_params.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
@@ -80,7 +80,7 @@ int execute_datagen(const DatagenOptions& o) {
   }
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
-  const auto times = run::build_dataset(conn, o.options, gen, o.sql_dir, o.rebuild);
+  const auto times = run::build_dataset(conn, o.options, gen, o.sql_dir, o.rebuild, stop);
   for (std::size_t i = 0; i < o.options.size(); ++i) {
     const auto& t = times[i];
     if (t.reused) {
@@ -98,11 +98,11 @@ int execute_datagen(const DatagenOptions& o) {
   return 0;
 }
 
-int execute_verify(const VerifyOptions& o) {
+int execute_verify(const VerifyOptions& o, const StopToken& stop) {
   const auto catalog = workload::Catalog::load(o.sql_dir);
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
-  const auto gen = dataset_for_verify(conn, o, target.embedded || o.rebuild);
+  const auto gen = dataset_for_verify(conn, o, target.embedded || o.rebuild, stop);
   const auto report =
       verify::verify_options(conn, catalog, gen, o.options, o.param_sets, gen.seed());
   std::fputs(verify::format_report(report).c_str(), stdout);

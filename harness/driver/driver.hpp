@@ -1,20 +1,30 @@
 #pragma once
 // What a VU asks a driver to do and what comes back. Drivers never time or record (STYLE rule 7).
+// Every driver runs on one event loop (a Boost.Asio io_context owned by one thread): its
+// operations are coroutines that suspend while the target works, so one thread drives many
+// VUs, as pgbench's -j threads and wrk's event loops do (REFERENCE.md "libpq: driving many
+// connections per thread", "Event-driven engines with Boost").
 
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility> (REFERENCE.md).
+#include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lg::driver {
+
+namespace asio = boost::asio;
 
 /// Hot-path error classes, counted per series (STYLE rule 8).
 enum class ErrorClass : std::uint8_t {
   kNone,
   kConnect,    ///< connection lost or could not be re-established
   kRetryable,  ///< SQLSTATE 40001 / 40P01 (serialization failure, deadlock)
-  kCanceled,   ///< 57014: canceled at graceful stop or by statement_timeout
+  kCanceled,   ///< 57014: canceled at graceful stop or by statement_timeout; or abandoned
   kServer,     ///< any other server-side error (SQL), or an HTTP 5xx / transport error
   kTimeout,    ///< HTTP: no complete response within the request timeout
   kCheck,      ///< HTTP: a response that failed a check (unexpected status, "success": false)
@@ -44,15 +54,33 @@ using Params = std::vector<std::optional<std::string>>;
 /// One VU's connection to the system under test (STYLE rule 7): executes operation `id` (an index
 /// into the statements or request templates it was built with) and reports what happened.
 /// Drivers never time or record; implementations are chosen at construction (libpq or HTTP).
+///
+/// Threading: a driver belongs to the event loop it was built with. open(), execute() and
+/// abandon() run on that loop's thread only, one operation at a time; cancel() and
+/// reconnects() may be called from any thread. A driver must be destroyed while its loop's
+/// io_context still exists, and not while one of its coroutines is running.
 class Driver {
  public:
   virtual ~Driver() = default;
-  /// Runs operation `id` with `params`. Never throws: failures come back as an ErrorClass.
-  virtual Outcome execute(std::size_t id, const Params& params) noexcept = 0;
-  /// Interrupts whatever execute() is doing (graceful stop). Safe from another thread.
+  /// Connects (SQL: and prepares every statement). Throws InfraError when the target cannot be
+  /// reached and db::DbError when a statement fails to prepare.
+  virtual asio::awaitable<void> open() = 0;
+  /// Runs operation `id` with `params`. Never throws: failures come back as an ErrorClass; a
+  /// lost connection is reported once and re-established on the next call.
+  virtual asio::awaitable<Outcome> execute(std::size_t id, const Params& params) = 0;
+  /// Ends the operation in flight at once, without waiting for the target: execute() (or
+  /// open()) returns kCanceled (throws InfraError for open()) and the connection is closed, to be
+  /// reopened by the next call. For the hard stop at the end of graceful_stop.
+  virtual void abandon() noexcept = 0;
+  /// Asks the target to stop the operation in flight (SQL: a cancel request, which blocks for
+  /// one round trip to the server; HTTP: the socket is shut down on the driver's loop).
+  /// execute() then returns kCanceled and the connection stays usable where the protocol
+  /// allows. Safe from any thread.
   virtual void cancel() noexcept = 0;
   /// Times the connection had to be re-established after the first one.
   virtual std::int64_t reconnects() const noexcept = 0;
+  /// The body of the last HTTP response (empty for SQL), valid until the next execute().
+  virtual std::string_view body() const noexcept { return {}; }
 };
 
 }  // namespace lg::driver

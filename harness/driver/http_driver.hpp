@@ -1,11 +1,27 @@
 #pragma once
-// HTTP driver for one VU: one cpp-httplib Client (one socket, keep-alive, TCP_NODELAY), owned by
-// the VU's thread (REFERENCE.md "cpp-httplib 0.11.x client": a Client serialises its requests,
-// so concurrency comes from one Client per VU).
+// HTTP/1.1 driver for one VU on an event loop: one Boost.Beast tcp_stream (one keep-alive
+// socket, TCP_NODELAY) whose reads and writes are coroutines on the VU's io_context, so a loop
+// thread drives thousands of VUs with no select() cap (REFERENCE.md "Event-driven engines with
+// Boost"; "cpp-httplib 0.11.x client" for the limits this replaces). Plain http only.
 
-#include <httplib.h>
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility> (REFERENCE.md);
+// clang-format would sort it after the Boost headers.
+// clang-format off
+#include <utility>
+// clang-format on
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +31,8 @@
 
 namespace lg::driver {
 
-/// A base URL split for httplib: "http://127.0.0.1:8080/prefix" -> origin
-/// "http://127.0.0.1:8080", path prefix "/prefix".
+/// A base URL split in two: "http://127.0.0.1:8080/prefix" -> origin
+/// "http://127.0.0.1:8080", path prefix "/prefix" (no trailing '/').
 struct BaseUrl {
   std::string origin;
   std::string prefix;
@@ -27,33 +43,74 @@ std::optional<BaseUrl> parse_base_url(const std::string& url);
 
 class HttpDriver final : public Driver {
  public:
-  /// `base` from parse_base_url; `timeout` caps connect, read and write (ns); `requests` are
-  /// indexed by execute()'s id and must outlive the driver. Connects lazily on first use.
-  HttpDriver(const BaseUrl& base, Nanos timeout,
+  /// A driver on `loop` for `base` (from parse_base_url); `timeout` (ns) caps each request as
+  /// a whole: connect (when needed), write and read, the one retry included. `requests` are
+  /// indexed by execute()'s id and must outlive the driver. Connects only in open() or on
+  /// first use. Throws InputError (field http.base_url) for an https:// origin or a bad port.
+  HttpDriver(asio::io_context& loop, const BaseUrl& base, Nanos timeout,
              const std::vector<workload::RequestTemplate>& requests);
+  HttpDriver(const HttpDriver&) = delete;
+  HttpDriver& operator=(const HttpDriver&) = delete;
 
-  /// Sends request `id` rendered with `params`. A status other than the template's
-  /// expect_status (any 2xx by default) is kCheck (5xx: kServer), as is a JSON body whose
-  /// "success" is false; a transport failure is kConnect, or kTimeout after `timeout`. A
-  /// request that fails on a reused keep-alive socket the server had closed is retried once
-  /// on a new connection (counted in reconnects()).
-  Outcome execute(std::size_t id, const Params& params) noexcept override;
-  /// Shuts the socket down so a request in flight returns at once (graceful stop).
+  /// Resolves the host (once per driver; numeric addresses skip DNS) and connects within
+  /// `timeout`. Throws InfraError naming the base URL when that fails or is abandoned.
+  asio::awaitable<void> open() override;
+  /// Sends request `id` rendered with `params` and reads the whole response. A status other
+  /// than the template's expect_status (any 2xx when 0) is kCheck (5xx: kServer), as is a JSON
+  /// body whose "success" is false; a transport failure is kConnect, or kTimeout once
+  /// `timeout` has passed. A request that fails on a reused keep-alive socket (the server
+  /// closed it while idle) is retried once on a new connection, counted in reconnects().
+  /// Never throws (an unexpected exception is kServer).
+  asio::awaitable<Outcome> execute(std::size_t id, const Params& params) override;
+  /// Closes the socket under the request in flight, which then returns kCanceled; the next
+  /// call reconnects. With nothing in flight it only drops the idle connection. Loop thread.
+  void abandon() noexcept override;
+  /// Posts abandon() of the request in flight to the driver's loop; a no-op if the driver is
+  /// idle by then. Safe from any thread.
   void cancel() noexcept override;
+  /// Connections made after the first one (lazy reconnects, retries, after cancels).
   std::int64_t reconnects() const noexcept override;
+  /// The last response's body, valid until the next execute() (empty after a transport error).
+  std::string_view body() const noexcept override;
 
  private:
-  httplib::Result send(const workload::RequestTemplate& t);
-  Outcome classify(const workload::RequestTemplate& t, const httplib::Result& res,
-                   Nanos elapsed) noexcept;
+  using error_code = boost::system::error_code;
+  using Parser = boost::beast::http::response_parser<boost::beast::http::string_body>;
 
-  httplib::Client client_;
+  void prepare(const workload::RequestTemplate& t, const Params& params);
+  asio::awaitable<error_code> resolve();
+  asio::awaitable<error_code> connect();
+  asio::awaitable<error_code> attempt();
+  asio::awaitable<Outcome> run(const workload::RequestTemplate& t);
+  void reset_parser();
+  void drop() noexcept;
+  void abort_in_flight() noexcept;
+  Outcome classify(const workload::RequestTemplate& t, const error_code& ec) const noexcept;
+
+  asio::io_context& loop_;
+  std::string base_url_;  // for error messages
+  std::string host_;      // as in the URL, without brackets
+  std::string service_;   // port, as text
   std::string prefix_;
   Nanos timeout_;
   const std::vector<workload::RequestTemplate>& requests_;
-  std::string path_, body_;
+
+  std::vector<asio::ip::tcp::endpoint> endpoints_;  // empty until resolved
+  std::optional<asio::ip::tcp::resolver> resolver_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  boost::beast::http::request<boost::beast::http::string_body> request_;
+  std::optional<Parser> parser_;
+  std::string path_, target_;
+
+  std::chrono::steady_clock::time_point deadline_;  // of the operation in flight
+  bool connected_ = false;
+  bool reused_ = false;     // the open connection has answered at least one request
+  bool in_flight_ = false;  // open() or execute() is suspended on this driver's I/O
+  bool canceled_ = false;   // abandon() hit the operation in flight
   std::atomic<std::int64_t> connects_{0};
-  std::atomic<bool> canceling_{false};
+  // Posted cancels hold a weak reference: one that runs after the driver is gone does nothing.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 /// True when `body` is JSON whose top-level "success" member is false (a cheap scan, no parse:

@@ -1,11 +1,38 @@
 #include "harness/driver/pg_driver.hpp"
 
+#include <poll.h>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 #include "harness/core/errors.hpp"
 #include "harness/db/connection.hpp"
 
 namespace lg::driver {
+namespace {
+
+using WaitType = asio::posix::stream_descriptor::wait_type;
+
+std::string first_line(const char* msg) {
+  std::string s = msg != nullptr ? msg : "";
+  if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+  return s;
+}
+
+// Starts a connection without blocking. The application name comes first so that one the
+// user put in the DSN wins (libpq keeps the last value of a repeated keyword).
+PGconn* start_connect(const std::string& conninfo) {
+  const char* keys[] = {"application_name", "dbname", nullptr};
+  const char* values[] = {"loadgate-vu", conninfo.c_str(), nullptr};
+  return PQconnectStartParams(keys, values, 1);
+}
+
+}  // namespace
 
 ErrorClass classify_sqlstate(const char* sqlstate) noexcept {
   if (sqlstate == nullptr) return ErrorClass::kServer;
@@ -17,75 +44,196 @@ ErrorClass classify_sqlstate(const char* sqlstate) noexcept {
   return ErrorClass::kServer;
 }
 
-PgDriver::PgDriver(std::string conninfo, std::vector<Statement> statements)
-    : conninfo_(std::move(conninfo)), statements_(std::move(statements)) {
-  connect();
-}
+PgDriver::PgDriver(asio::io_context& loop, std::string conninfo,
+                   const std::vector<Statement>& statements)
+    : loop_(loop), conninfo_(std::move(conninfo)), statements_(statements), socket_(loop) {}
 
 PgDriver::~PgDriver() {
+  close();
   if (PGcancel* c = cancel_.exchange(nullptr)) PQfreeCancel(c);
   for (PGcancel* c : retired_cancels_) PQfreeCancel(c);
-  if (conn_) PQfinish(conn_);
 }
 
-void PgDriver::connect() {
-  PGconn* conn = PQconnectdb(conninfo_.c_str());
-  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
-    if (conn) PQfinish(conn);
-    if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
-    throw InfraError("VU cannot connect to PostgreSQL (" + db::redact_dsn(conninfo_) + "): " + msg);
+void PgDriver::close() noexcept {
+  if (socket_.is_open()) socket_.release();  // libpq owns the descriptor: never close it twice
+  if (conn_ != nullptr) PQfinish(conn_);
+  conn_ = nullptr;
+}
+
+void PgDriver::watch_socket() {
+  // The descriptor can change during connection (another address tried) and a closed one can
+  // come back with the same number, so the watch is renewed rather than compared.
+  if (socket_.is_open()) socket_.release();
+  boost::system::error_code ec;
+  socket_.assign(PQsocket(conn_), ec);
+  if (ec) throw InfraError("cannot watch the PostgreSQL socket: " + ec.message());
+}
+
+asio::awaitable<PgDriver::Wait> PgDriver::wait(WaitType what) {
+  boost::system::error_code ec;
+  co_await socket_.async_wait(what, asio::redirect_error(asio::use_awaitable, ec));
+  if (abandoned_) co_return Wait::kAbandoned;
+  co_return ec ? Wait::kFailed : Wait::kReady;
+}
+
+bool PgDriver::readable_now() const noexcept {
+  pollfd p{PQsocket(conn_), POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+asio::awaitable<PgDriver::Wait> PgDriver::flush() {
+  for (;;) {
+    const int rc = PQflush(conn_);
+    if (rc == 0) co_return Wait::kReady;
+    if (rc < 0) co_return Wait::kFailed;
+    const Wait w = co_await wait(WaitType::wait_write);
+    if (w != Wait::kReady) co_return w;
   }
-  db::silence_notices(conn);
-  for (const auto& st : statements_) {
-    db::Result res(PQprepare(conn, st.name.c_str(), st.sql.c_str(), 0, nullptr));
-    if (PQresultStatus(res.raw()) != PGRES_COMMAND_OK) {
-      auto err = db::make_db_error(res.raw(), conn, "PREPARE " + st.name);
-      PQfinish(conn);
-      throw err;
+}
+
+asio::awaitable<PgDriver::Wait> PgDriver::until_not_busy() {
+  bool woke = false;
+  for (;;) {
+    if (woke && PQconsumeInput(conn_) == 0) co_return Wait::kFailed;
+    if (!PQisBusy(conn_)) co_return Wait::kReady;
+    // The loop's epoll is edge-triggered and libpq reads one chunk per call: after a partial
+    // read the rest may already sit in the socket, where no new edge will announce it.
+    if (woke && readable_now()) continue;
+    const Wait w = co_await wait(WaitType::wait_read);
+    if (w != Wait::kReady) co_return w;
+    woke = true;
+  }
+}
+
+asio::awaitable<void> PgDriver::connect() {
+  abandoned_ = false;
+  conn_ = start_connect(conninfo_);
+  if (conn_ == nullptr) throw InfraError("VU cannot connect to PostgreSQL: out of memory");
+  // An attempt that hangs (a server that accepts and never answers) is cut off by closing the
+  // watch, which ends the pending wait.
+  // The watch outlives this frame if the timer fires as the attempt ends: `done` tells it.
+  struct Watch {
+    bool done = false;
+    bool timed_out = false;
+  };
+  auto watch = std::make_shared<Watch>();
+  asio::steady_timer deadline(loop_, std::chrono::nanoseconds(kConnectTimeout));
+  deadline.async_wait([this, watch](boost::system::error_code ec) {
+    if (ec || watch->done) return;
+    watch->timed_out = true;
+    boost::system::error_code ignored;
+    if (socket_.is_open()) socket_.cancel(ignored);
+  });
+  auto fail = [&](const std::string& why) {
+    watch->done = true;
+    deadline.cancel();
+    const std::string msg = "VU cannot connect to PostgreSQL (" + db::redact_dsn(conninfo_) +
+                            "): " + (watch->timed_out ? "timed out" : why);
+    close();
+    return InfraError(msg);
+  };
+  PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+  while (st != PGRES_POLLING_OK) {
+    if (PQstatus(conn_) == CONNECTION_BAD || st == PGRES_POLLING_FAILED) {
+      throw fail(first_line(PQerrorMessage(conn_)));
     }
+    watch_socket();
+    const Wait w =
+        co_await wait(st == PGRES_POLLING_READING ? WaitType::wait_read : WaitType::wait_write);
+    if (w == Wait::kAbandoned) throw fail("abandoned");
+    if (watch->timed_out) throw fail("timed out");
+    st = PQconnectPoll(conn_);
   }
-  conn_ = conn;
-  // A canceller on another thread may still hold the old handle: free it only at destruction.
+  watch->done = true;
+  deadline.cancel();
+  watch_socket();
+  db::silence_notices(conn_);
+  if (PQsetnonblocking(conn_, 1) != 0) throw fail("cannot switch to non-blocking mode");
   if (PGcancel* old = cancel_.exchange(PQgetCancel(conn_))) retired_cancels_.push_back(old);
 }
 
-bool PgDriver::ensure_connected() noexcept {
-  if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) return true;
-  if (conn_ != nullptr) {
-    PQfinish(conn_);
-    conn_ = nullptr;
-  }
-  try {
-    connect();
-    ++reconnects_;
-    return true;
-  } catch (...) {
-    return false;
+asio::awaitable<void> PgDriver::prepare_all() {
+  for (const auto& st : statements_) {
+    if (PQsendPrepare(conn_, st.name.c_str(), st.sql.c_str(), 0, nullptr) == 0 ||
+        co_await flush() != Wait::kReady || co_await until_not_busy() != Wait::kReady) {
+      const std::string msg = first_line(PQerrorMessage(conn_));
+      close();
+      throw InfraError("VU lost its connection while preparing " + st.name + ": " + msg);
+    }
+    std::optional<db::DbError> error;
+    while (PGresult* res = PQgetResult(conn_)) {
+      if (PQresultStatus(res) != PGRES_COMMAND_OK && !error) {
+        error = db::make_db_error(res, conn_, "PREPARE " + st.name);
+      }
+      PQclear(res);
+      if (co_await until_not_busy() != Wait::kReady) break;
+    }
+    if (error) {
+      close();
+      throw *error;
+    }
   }
 }
 
-Outcome PgDriver::execute(std::size_t id, const Params& params) noexcept {
+asio::awaitable<void> PgDriver::open() {
+  co_await connect();
+  co_await prepare_all();
+  if (opened_once_) reconnects_.fetch_add(1, std::memory_order_relaxed);
+  opened_once_ = true;
+}
+
+asio::awaitable<Outcome> PgDriver::execute(std::size_t id, const Params& params) {
   Outcome out;
-  if (!ensure_connected()) {
-    out.error = ErrorClass::kConnect;
-    return out;
+  abandoned_ = false;  // an abandon() meant for an earlier operation ends nothing now
+  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+    close();
+    try {
+      co_await open();
+    } catch (...) {
+      out.error = abandoned_ ? ErrorClass::kCanceled : ErrorClass::kConnect;
+      co_return out;
+    }
   }
   values_.clear();
   for (const auto& p : params) values_.push_back(p ? p->c_str() : nullptr);
-  PGresult* res =
-      PQexecPrepared(conn_, statements_[id].name.c_str(), static_cast<int>(values_.size()),
-                     values_.data(), nullptr, nullptr, 0);
-  const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-    out.rows = static_cast<std::uint32_t>(PQntuples(res));
-  } else {
-    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    out.error = PQstatus(conn_) == CONNECTION_OK ? classify_sqlstate(state) : ErrorClass::kConnect;
-    if (state) out.sqlstate = state;
+  Wait w = Wait::kFailed;
+  if (PQsendQueryPrepared(conn_, statements_[id].name.c_str(), static_cast<int>(values_.size()),
+                          values_.data(), nullptr, nullptr, 0) != 0) {
+    w = co_await flush();
+    if (w == Wait::kReady) w = co_await until_not_busy();
   }
-  PQclear(res);
-  return out;
+  bool first = true;
+  while (w == Wait::kReady) {
+    PGresult* res = PQgetResult(conn_);
+    if (res == nullptr) break;
+    const auto status = PQresultStatus(res);
+    if (first && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)) {
+      out.rows = static_cast<std::uint32_t>(PQntuples(res));
+    } else if (first) {
+      const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      out.error = classify_sqlstate(state);
+      if (state != nullptr) out.sqlstate = state;
+    }
+    first = false;
+    PQclear(res);
+    w = co_await until_not_busy();
+  }
+  if (w == Wait::kAbandoned) {
+    close();
+    out.error = ErrorClass::kCanceled;
+  } else if (w == Wait::kFailed || PQstatus(conn_) != CONNECTION_OK) {
+    close();
+    out.error = ErrorClass::kConnect;
+  }
+  co_return out;
+}
+
+void PgDriver::abandon() noexcept {
+  abandoned_ = true;
+  if (socket_.is_open()) {
+    boost::system::error_code ec;
+    socket_.cancel(ec);
+  }
 }
 
 void PgDriver::cancel() noexcept {

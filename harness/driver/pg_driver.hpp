@@ -1,14 +1,21 @@
 #pragma once
-// libpq driver for one VU: one connection, every statement prepared once, executed with
-// PQexecPrepared (extended protocol, like pgbench -M prepared).
+// libpq driver for one VU on an event loop: one connection in non-blocking mode, every
+// statement prepared once, executed with PQsendQueryPrepared (extended protocol, like pgbench
+// -M prepared). The connection's socket is watched by the loop (PQsocket wrapped in an Asio
+// stream_descriptor), so a loop thread drives many connections (REFERENCE.md "libpq: driving
+// many connections per thread").
 
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "harness/core/clock.hpp"
 #include "harness/driver/driver.hpp"
 
 namespace lg::driver {
@@ -21,32 +28,58 @@ struct Statement {
 
 class PgDriver final : public Driver {
  public:
-  /// Connects and prepares `statements` (index = statement id). Throws InfraError when the
-  /// server is unreachable and db::DbError when a statement fails to prepare.
-  PgDriver(std::string conninfo, std::vector<Statement> statements);
+  /// A driver on `loop` for `conninfo`; `statements` (index = statement id) must outlive it.
+  /// Connects only in open().
+  PgDriver(asio::io_context& loop, std::string conninfo, const std::vector<Statement>& statements);
   ~PgDriver() override;
   PgDriver(const PgDriver&) = delete;
   PgDriver& operator=(const PgDriver&) = delete;
 
+  /// Connects (PQconnectStart/PQconnectPoll on the loop, at most kConnectTimeout) and prepares
+  /// every statement. Throws InfraError when the server is unreachable (or the attempt was
+  /// abandoned) and db::DbError when a statement fails to prepare.
+  asio::awaitable<void> open() override;
   /// Runs statement `id` with `params`. Never throws; a lost connection is reported as kConnect
   /// and re-established (and re-prepared) on the next call.
-  Outcome execute(std::size_t id, const Params& params) noexcept override;
-  /// Asks the server to cancel whatever this driver is running. Safe from another thread.
+  asio::awaitable<Outcome> execute(std::size_t id, const Params& params) override;
+  /// Closes the connection under the statement in flight (execute returns kCanceled); the next
+  /// call reconnects. Loop thread only.
+  void abandon() noexcept override;
+  /// Sends the server a cancel request for whatever this driver runs (PQcancel: blocks for one
+  /// round trip). Safe from any thread.
   void cancel() noexcept override;
   /// Times the connection was re-established after a loss.
-  std::int64_t reconnects() const noexcept override { return reconnects_; }
+  std::int64_t reconnects() const noexcept override {
+    return reconnects_.load(std::memory_order_relaxed);
+  }
+
+  /// Longest a connection attempt may take before open() gives up.
+  static constexpr Nanos kConnectTimeout = 30 * kNanosPerSecond;
 
  private:
-  void connect();  // throws
-  bool ensure_connected() noexcept;
+  enum class Wait { kReady, kAbandoned, kFailed };
+  asio::awaitable<Wait> wait(asio::posix::stream_descriptor::wait_type what);
+  asio::awaitable<Wait> flush();
+  asio::awaitable<Wait> until_not_busy();
+  asio::awaitable<void> connect();
+  asio::awaitable<void> prepare_all();
+  void watch_socket();
+  void close() noexcept;
+  bool readable_now() const noexcept;
 
+  asio::io_context& loop_;
   std::string conninfo_;
-  std::vector<Statement> statements_;
+  const std::vector<Statement>& statements_;
   PGconn* conn_ = nullptr;
+  asio::posix::stream_descriptor socket_;
+  bool abandoned_ = false;
+  // A canceller on another thread may still hold an old handle after a reconnect: handles are
+  // freed only at destruction.
   std::atomic<PGcancel*> cancel_{nullptr};
   std::vector<PGcancel*> retired_cancels_;
   std::vector<const char*> values_;
-  std::int64_t reconnects_ = 0;
+  std::atomic<std::int64_t> reconnects_{0};
+  bool opened_once_ = false;
 };
 
 /// Maps a SQLSTATE to an ErrorClass (40001/40P01 retryable, 57014 canceled, 08xxx connect).

@@ -19,11 +19,11 @@ IntervalClock::IntervalClock(const scenario::ExecutorSpec& spec, Nanos t0,
       on_interval_(on_interval),
       stage_end_(spec.stages.empty() ? 0 : spec.stages[0].duration) {}
 
-void IntervalClock::emit(Nanos boundary, int vus) {
+void IntervalClock::emit(Nanos end, int vus) {
   const std::size_t stage = std::min(stage_, spec_.stages.empty() ? 0 : spec_.stages.size() - 1);
-  on_interval_(IntervalInfo{stage, interval_start_, boundary, vus, refresh_.in_flight()},
+  on_interval_(IntervalInfo{stage, interval_start_, end, vus, refresh_.in_flight()},
                recorder_.collect());
-  interval_start_ = boundary;
+  interval_start_ = end;
 }
 
 bool IntervalClock::tick(int vus) {
@@ -31,8 +31,10 @@ bool IntervalClock::tick(int vus) {
   const Nanos next_second = (interval_start_ / kNanosPerSecond + 1) * kNanosPerSecond;
   const Nanos boundary = std::min(next_second, stage_end_);
   sleep_until_mono(std::min(t0_ + boundary, mono_now() + kControlTick));
-  if (elapsed() < boundary) return true;
-  emit(boundary, vus);
+  const Nanos now = elapsed();
+  if (now < boundary) return true;
+  // The interval ends when it is collected, which is the boundary plus the wake-up delay.
+  emit(std::max(now, interval_start_), vus);
   if (boundary == stage_end_ && ++stage_ < spec_.stages.size()) {
     stage_end_ += spec_.stages[stage_].duration;
   }
@@ -40,13 +42,5 @@ bool IntervalClock::tick(int vus) {
 }
 
 void IntervalClock::finish(int vus) { emit(std::max(interval_start_, elapsed()), vus); }
-
-bool sleep_until_or_interrupt(Nanos deadline) {
-  while (mono_now() < deadline) {
-    if (interrupt_flag().load()) return false;
-    sleep_until_mono(std::min(deadline, mono_now() + 50 * kNanosPerMilli));
-  }
-  return !interrupt_flag().load();
-}
 
 }  // namespace lg::exec

@@ -1,7 +1,8 @@
 #pragma once
 // The conductor's clock, shared by every executor: it wakes at least every 5 ms, and collects
 // the recorder at each whole second and at each stage boundary, so every interval lies inside
-// one stage and stage tags are exact to the wake-up.
+// one stage. Each interval carries its real start and end: a collector that ran late makes its
+// interval longer, it never relabels it as a 1 s interval (rates are count / real duration).
 
 #include <functional>
 #include <vector>
@@ -16,10 +17,13 @@ namespace lg::exec {
 /// One collected interval of the measured run. Times are ns since the measured start.
 struct IntervalInfo {
   std::size_t stage = 0;  ///< stage the interval belongs to
-  Nanos start = 0;
-  Nanos end = 0;
+  Nanos start = 0;        ///< when the previous collection happened (0 for the first)
+  Nanos end = 0;          ///< when this collection happened
   int vus = 0;  ///< active (closed model) or busy (open model) VUs at the end of the interval
   bool refresh_in_flight = false;
+  /// After the executor stopped: only background work (a refresh, a write) still recorded.
+  /// Its samples count, its time is not part of the stage's load time.
+  bool background_tail = false;
 };
 
 using IntervalFn = std::function<void(const IntervalInfo&, std::vector<metrics::SlotData>&&)>;
@@ -35,11 +39,11 @@ class IntervalClock {
   /// ns since the measured start.
   Nanos elapsed() const noexcept { return mono_now() - t0_; }
   /// Emits what was recorded since the last interval (samples finished during graceful stop)
-  /// as a last interval of the current stage.
+  /// as a last interval of the current stage, ending now.
   void finish(int vus);
 
  private:
-  void emit(Nanos boundary, int vus);
+  void emit(Nanos end, int vus);
 
   const scenario::ExecutorSpec& spec_;
   Nanos t0_;
@@ -50,8 +54,5 @@ class IntervalClock {
   Nanos stage_end_ = 0;
   std::size_t stage_ = 0;
 };
-
-/// Sleeps until `deadline` (mono ns) unless interrupted; returns false when interrupted.
-bool sleep_until_or_interrupt(Nanos deadline);
 
 }  // namespace lg::exec

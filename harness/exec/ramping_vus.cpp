@@ -1,71 +1,21 @@
 #include "harness/exec/ramping_vus.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <mutex>
 #include <thread>
 
 namespace lg::exec {
 namespace {
 
-constexpr int kStopped = -1;
-
-// Shared between the conductor and its VU threads for one run.
-struct Control {
-  explicit Control(std::size_t vus) : busy(vus) {}
-  std::atomic<int> active{0};
-  std::atomic<bool> recording{false};
-  std::atomic<int> in_flight{0};
-  std::vector<std::atomic<bool>> busy;  // per VU: inside an iteration
-};
-
-void vu_loop(Vu& vu, int index, Control& control) {
-  auto& busy = control.busy[static_cast<std::size_t>(index)];
-  for (;;) {
-    const int active = control.active.load(std::memory_order_acquire);
-    if (active == kStopped) return;
-    if (index >= active) {
-      control.active.wait(active, std::memory_order_acquire);
-      continue;
-    }
-    control.in_flight.fetch_add(1, std::memory_order_relaxed);
-    busy.store(true, std::memory_order_release);
-    vu.iterate(control.recording.load(std::memory_order_acquire));
-    busy.store(false, std::memory_order_release);
-    control.in_flight.fetch_sub(1, std::memory_order_relaxed);
-  }
-}
-
-// Sets the active VU count; returns the previous one.
-int set_active(Control& control, int n) {
-  const int old = control.active.exchange(n, std::memory_order_acq_rel);
-  if (old != n) control.active.notify_all();
-  return old;
-}
-
-// k6's gracefulRampDown: a VU removed by a ramp-down may finish its iteration, but one still
-// running `grace` after its removal is cancelled (and its sample dropped, as k6 drops
-// interrupted iterations).
-class RampDownGuard {
- public:
-  RampDownGuard(std::size_t vus, Nanos grace) : removed_at_(vus, 0), grace_(grace) {}
-  void on_change(int old_active, int new_active, Nanos now) {
-    for (int i = std::max(new_active, 0); i < old_active; ++i) removed_at_[i] = now;
-  }
-  void enforce(std::vector<std::unique_ptr<Vu>>& vus, const Control& control, Nanos now) {
-    const int active = control.active.load();
-    for (std::size_t i = static_cast<std::size_t>(std::max(active, 0)); i < vus.size(); ++i) {
-      if (removed_at_[i] != 0 && now - removed_at_[i] > grace_ && control.busy[i].load()) {
-        vus[i]->cancel();
-        removed_at_[i] = 0;
-      }
-    }
-  }
-
- private:
-  std::vector<Nanos> removed_at_;
-  Nanos grace_;
-};
+// After the hard stop, how long VU coroutines get to unwind before they are given up on.
+constexpr Nanos kUnwind = kNanosPerSecond;
+// How long cancel requests for abandoned operations may take in all.
+constexpr Nanos kCancelBudget = 2 * kNanosPerSecond;
 
 }  // namespace
 
@@ -94,57 +44,136 @@ std::size_t stage_at(const scenario::ExecutorSpec& spec, Nanos t) noexcept {
   return spec.stages.empty() ? 0 : spec.stages.size() - 1;
 }
 
-bool RampingVusExecutor::run(std::vector<std::unique_ptr<Vu>>& vus, metrics::Recorder& recorder,
-                             const RefreshTracker& refresh,
-                             const std::function<void()>& on_measured_start,
-                             const IntervalFn& on_interval) {
-  Control control(vus.size());
-  RampDownGuard ramp_down(vus.size(), spec_.graceful_ramp_down);
-  std::vector<std::thread> threads;
-  threads.reserve(vus.size());
-  for (std::size_t i = 0; i < vus.size(); ++i) {
-    threads.emplace_back(vu_loop, std::ref(*vus[i]), static_cast<int>(i), std::ref(control));
-  }
-  bool completed = true;
-  if (spec_.warmup > 0) {
-    set_active(control, static_cast<int>(vus.size()));
-    completed = sleep_until_or_interrupt(mono_now() + spec_.warmup);
-    recorder.collect();  // drop anything a shard holds from warmup
-  }
+RampingVusExecutor::RampingVusExecutor(const scenario::ExecutorSpec& spec,
+                                       const ExecutionContext& ctx)
+    : spec_(spec), ctx_(ctx), loops_(static_cast<std::size_t>(ctx.engine.size())) {}
 
-  const Nanos total = spec_.total_duration();
-  IntervalClock clock(spec_, mono_now(), recorder, refresh, on_interval);
-  if (completed) {
-    control.recording.store(true);
-    set_active(control, target_vus_at(spec_, 0));
-    if (on_measured_start) on_measured_start();
+RampingVusExecutor::~RampingVusExecutor() {
+  if (started_) stop(mono_now());
+}
+
+void RampingVusExecutor::open() {
+  const int n = plan().max_vus;
+  const int loops = ctx_.engine.size();
+  std::vector<HostedVu*> all;
+  for (int i = 0; i < n; ++i) {
+    const int loop = i % loops;
+    vus_.push_back(std::make_unique<HostedVu>(ctx_.make_vu(static_cast<std::size_t>(i), loop), loop,
+                                              static_cast<std::size_t>(i)));
+    loops_[static_cast<std::size_t>(loop)].members.push_back(vus_.back().get());
+    all.push_back(vus_.back().get());
   }
-  auto active_vus = [&] { return std::max(control.active.load(), 0); };
-  while (completed) {
-    if (interrupt_flag().load()) {
-      completed = false;
-      break;
+  removed_at_.assign(static_cast<std::size_t>(n), 0);
+  started_ = true;
+  open_all(ctx_.engine, all);
+  running_.store(n);
+  for (auto& h : vus_) {
+    LoopState& ls = loops_[static_cast<std::size_t>(h->loop)];
+    spawn(ctx_.engine.loop(h->loop), run_vu(*h, ls), errors_, &running_);
+  }
+}
+
+asio::awaitable<void> RampingVusExecutor::run_vu(HostedVu& h, LoopState& ls) {
+  h.wake = std::make_unique<asio::steady_timer>(ctx_.engine.loop(h.loop));
+  while (!ls.stopping) {
+    if (static_cast<int>(h.index) >= ls.active) {
+      h.wake->expires_at(asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await h.wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
     }
-    const bool more = clock.tick(active_vus());
-    const Nanos now = mono_now();
-    const int target = target_vus_at(spec_, std::min(clock.elapsed(), total));
-    ramp_down.on_change(set_active(control, target), target, now);
-    ramp_down.enforce(vus, control, now);
-    if (!more) break;
+    h.busy.store(true, std::memory_order_release);
+    co_await h.vu->iterate(ls.recording, std::nullopt);
+    h.busy.store(false, std::memory_order_release);
   }
+}
 
-  // Two-step stop: no new iterations, then cancel what is still running at graceful_stop.
-  set_active(control, kStopped);
-  const Nanos deadline = mono_now() + spec_.graceful_stop;
-  while (control.in_flight.load() > 0 && mono_now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+void RampingVusExecutor::set_active(int n) {
+  active_.store(n, std::memory_order_relaxed);
+  for (int l = 0; l < ctx_.engine.size(); ++l) {
+    LoopState* ls = &loops_[static_cast<std::size_t>(l)];
+    ctx_.engine.post(l, [ls, n] {
+      ls->active = n;
+      for (HostedVu* h : ls->members) {
+        if (static_cast<int>(h->index) < n && h->wake) h->wake->cancel();
+      }
+    });
   }
-  if (control.in_flight.load() > 0) {
-    for (auto& vu : vus) vu->cancel();
+}
+
+void RampingVusExecutor::begin(Nanos /*t0*/, bool measured) {
+  for (int l = 0; l < ctx_.engine.size(); ++l) {
+    LoopState* ls = &loops_[static_cast<std::size_t>(l)];
+    ctx_.engine.post(l, [ls, measured] { ls->recording = measured; });
   }
-  for (auto& th : threads) th.join();
-  if (control.recording.load()) clock.finish(0);
-  return completed;
+  set_active(measured ? target_vus_at(spec_, 0) : static_cast<int>(vus_.size()));
+}
+
+void RampingVusExecutor::advance(Nanos elapsed) {
+  const Nanos now = mono_now();
+  const int target = target_vus_at(spec_, std::min(elapsed, spec_.total_duration()));
+  const int old = active_.load(std::memory_order_relaxed);
+  if (target != old) {
+    for (int i = target; i < old; ++i) removed_at_[static_cast<std::size_t>(i)] = now;
+    for (int i = old; i < target; ++i) removed_at_[static_cast<std::size_t>(i)] = 0;
+    set_active(target);
+  }
+  std::vector<Vu*> overdue;
+  for (std::size_t i = static_cast<std::size_t>(std::max(target, 0)); i < vus_.size(); ++i) {
+    if (removed_at_[i] != 0 && now - removed_at_[i] > spec_.graceful_ramp_down &&
+        vus_[i]->busy.load(std::memory_order_acquire)) {
+      overdue.push_back(vus_[i]->vu.get());
+      removed_at_[i] = 0;
+    }
+  }
+  cancel_at_target(overdue, kCancelBudget);
+}
+
+StopReport RampingVusExecutor::stop(Nanos deadline) {
+  StopReport report;
+  if (stopped_ || !started_) return report;
+  stopped_ = true;
+  active_.store(0);
+  for (int l = 0; l < ctx_.engine.size(); ++l) {
+    LoopState* ls = &loops_[static_cast<std::size_t>(l)];
+    ctx_.engine.post(l, [ls] {
+      ls->stopping = true;
+      for (HostedVu* h : ls->members) {
+        if (h->wake) h->wake->cancel();
+      }
+    });
+  }
+  while (running_.load(std::memory_order_acquire) > 0 && mono_now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
+  std::mutex mu;
+  std::vector<Vu*> abandoned;
+  ctx_.engine.on_each([&](int l) {
+    for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {
+      if (!h->busy.load(std::memory_order_acquire)) continue;
+      h->vu->abandon();
+      std::lock_guard lock(mu);
+      abandoned.push_back(h->vu.get());
+    }
+  });
+  report.interrupted = static_cast<int>(abandoned.size());
+  const Nanos unwind = mono_now() + kUnwind;
+  while (running_.load(std::memory_order_acquire) > 0 && mono_now() < unwind) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (running_.load() > 0) {
+    std::fprintf(stderr, "loadgate: %d VUs did not stop; their connections are closed\n",
+                 running_.load());
+  }
+  cancel_at_target(abandoned, kCancelBudget);
+  ctx_.engine.on_each([&](int l) {
+    for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {
+      h->wake.reset();
+      h->vu.reset();
+    }
+  });
+  return report;
 }
 
 }  // namespace lg::exec

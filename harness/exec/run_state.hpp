@@ -36,8 +36,4 @@ struct RefreshTracker {
   }
 };
 
-/// Process-wide interruption (SIGINT/SIGTERM): executors stop starting iterations and the run
-/// writes its results marked incomplete.
-std::atomic<bool>& interrupt_flag() noexcept;
-
 }  // namespace lg::exec

@@ -36,6 +36,14 @@ void RecorderShard::count(SlotId slot, std::int64_t n) noexcept {
   phaser_.writer_exit(token);
 }
 
+void RecorderShard::rate(SlotId slot, bool hit) noexcept {
+  const auto token = phaser_.writer_enter();
+  SlotData& d = buffers_[active_.load(std::memory_order_relaxed)][slot];
+  ++d.count;
+  if (hit) ++d.errors;
+  phaser_.writer_exit(token);
+}
+
 void RecorderShard::drain_into(std::vector<SlotData>& into) {
   const int old = active_.load(std::memory_order_relaxed);
   active_.store(1 - old, std::memory_order_release);

@@ -33,7 +33,7 @@ struct SlotSpec {
 struct SlotData {
   Histogram hist;           ///< trend values, µs
   std::int64_t count = 0;   ///< samples (trend) or sum (counter)
-  std::int64_t errors = 0;  ///< samples flagged as errors
+  std::int64_t errors = 0;  ///< samples flagged as errors (rate slots: the hits)
   std::int64_t out_of_range =
       0;  ///< trend values the histogram could not hold (counted, not clamped)
   void reset() noexcept;
@@ -51,6 +51,9 @@ class RecorderShard {
   void record(SlotId slot, std::int64_t value_us, bool error) noexcept;
   /// Adds n to a counter slot (or an error-free sample count without a value).
   void count(SlotId slot, std::int64_t n = 1) noexcept;
+  /// Adds one sample to a rate slot; `hit` samples are the rate's numerator (kept in
+  /// SlotData::errors, which a rate slot uses as its hits: a passed check, a failed request).
+  void rate(SlotId slot, bool hit) noexcept;
 
  private:
   friend class Recorder;

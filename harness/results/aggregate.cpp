@@ -41,6 +41,7 @@ void RunAggregate::begin_option(char option, const std::vector<metrics::SlotSpec
 void RunAggregate::add_interval(const exec::IntervalInfo& info,
                                 std::vector<metrics::SlotData>&& data) {
   const std::string stage = stage_tag(*spec_, info.stage);
+  if (!info.background_tail) stage_ns_[{option_, info.stage}] += info.end - info.start;
   for (std::size_t i = 0; i < data.size(); ++i) {
     auto& d = data[i];
     out_of_range_ += d.out_of_range;
@@ -77,18 +78,22 @@ std::vector<metrics::SeriesStats> RunAggregate::series() const {
     tags.emplace_back("option", key.option);
     tags.emplace_back("stage", stage_tag(spec, key.stage));
     tags = make_tags(std::move(tags));
-    const double seconds = key.stage < spec.stages.size()
-                               ? static_cast<double>(spec.stages[key.stage].duration) / 1e9
-                               : 0.0;
+    // Rates are counts over the time really collected (a late collector lengthens intervals),
+    // not over the planned stage length.
+    const auto collected = stage_ns_.find({key.option, key.stage});
+    const double seconds =
+        collected != stage_ns_.end() ? static_cast<double>(collected->second) / 1e9 : 0.0;
     metrics::SeriesStats s{slot.metric, slot.kind, tags, std::nullopt, d.count, d.errors, seconds};
     if (slot.kind == metrics::MetricKind::kTrend) s.hist = d.hist;
     if (slot.kind == metrics::MetricKind::kTrend && derives_failed_rate(slot.metric)) {
       out.push_back(metrics::SeriesStats{failed_metric_for(slot.metric), metrics::MetricKind::kRate,
                                          tags, std::nullopt, d.count, d.errors, seconds});
     }
-    if (slot.metric == "http_req_duration") {  // k6's http_reqs: every request, as a counter
-      out.push_back(metrics::SeriesStats{"http_reqs", metrics::MetricKind::kCounter, tags,
-                                         std::nullopt, d.count, d.errors, seconds});
+    // k6's http_reqs and iterations: every request / completed iteration, as a counter.
+    if (slot.metric == "http_req_duration" || slot.metric == "iteration_duration") {
+      const char* counter = slot.metric == "http_req_duration" ? "http_reqs" : "iterations";
+      out.push_back(metrics::SeriesStats{counter, metrics::MetricKind::kCounter, tags, std::nullopt,
+                                         d.count, d.errors, seconds});
     }
     out.push_back(std::move(s));
   }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/exec/ramping_vus.hpp"
+#include "harness/exec/interval_clock.hpp"
 #include "harness/metrics/recorder.hpp"
 #include "harness/metrics/series_stats.hpp"
 #include "harness/scenario/model.hpp"
@@ -40,7 +40,9 @@ class RunAggregate {
   void add_interval(const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data);
 
   /// Every series, tagged with option and stage (plus the slot's own tags); trend series also
-  /// yield a derived rate series "<prefix>_failed" (hits = errors), e.g. sql_failed.
+  /// yield a derived rate series "<prefix>_failed" (hits = errors), e.g. sql_failed, and
+  /// http_req_duration / iteration_duration yield the counters http_reqs / iterations. A
+  /// series' seconds are the real length of the intervals its stage was collected in.
   std::vector<metrics::SeriesStats> series() const;
   const std::vector<TimeseriesRow>& timeseries() const noexcept { return rows_; }
   /// Values that were out of the histogram's range (counted, never clamped).
@@ -59,6 +61,7 @@ class RunAggregate {
   std::map<std::string, std::vector<metrics::SlotSpec>> slots_by_option_;
   std::map<std::string, const scenario::ExecutorSpec*> spec_by_option_;
   std::map<Key, metrics::SlotData> totals_;
+  std::map<std::pair<std::string, std::size_t>, Nanos> stage_ns_;  ///< collected time per stage
   std::vector<TimeseriesRow> rows_;
   std::int64_t out_of_range_ = 0;
 };

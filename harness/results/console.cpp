@@ -79,6 +79,24 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
     out += fmt("  open model: %lld dropped iterations, schedule lag p99 %.3f ms, max %.3f ms\n",
                static_cast<long long>(dropped), s.p99_ms, s.max_ms);
   }
+  for (const auto& j : tag_values(r.series, "iteration_duration", "journey")) {
+    const Tags f = make_tags({{"option", opt}, {"journey", j}});
+    if (auto m = merge_series(r.series, "iteration_duration", f)) {
+      const auto s = latency_stats(*m);
+      out += fmt(
+          "  journey %s: %lld iterations (%.1f/s), duration p50 %.1f ms, p95 %.1f ms, "
+          "p99 %.1f ms (think time included)\n",
+          j.c_str(), static_cast<long long>(s.count), s.throughput, s.p50_ms, s.p95_ms, s.p99_ms);
+    }
+  }
+  if (const RateSum c = sum_rate(r.series, "checks", make_tags({{"option", opt}})); c.count > 0) {
+    out += fmt("  checks: %.2f%% passed (%lld of %lld)\n", 100.0 * c.rate(),
+               static_cast<long long>(c.hits), static_cast<long long>(c.count));
+  }
+  if (o.interrupted_iterations > 0) {
+    out +=
+        fmt("  %d iterations interrupted at the stop (not recorded)\n", o.interrupted_iterations);
+  }
   for (const auto& e : o.steps) {
     out += fmt("  step at %.1fs: %s%s%s\n", e.at_s, e.what.c_str(),
                e.ok ? "" : " FAILED: ", e.error.c_str());

@@ -33,6 +33,8 @@ struct OptionReport {
   std::string base_url;                      ///< HTTP target of this option ("" for SQL)
   std::vector<background::StepEvent> steps;  ///< rollout steps and faults as they ran
   bool measured = false;  ///< false when the run was cut short before this option
+  /// Iterations still running at graceful_stop (or at an early stop), abandoned unrecorded.
+  int interrupted_iterations = 0;
 };
 
 struct RunReport {

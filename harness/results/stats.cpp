@@ -33,6 +33,18 @@ std::optional<metrics::SeriesStats> merge_series(const std::vector<metrics::Seri
   return out;
 }
 
+RateSum sum_rate(const std::vector<metrics::SeriesStats>& all, const std::string& metric,
+                 const Tags& filter) {
+  RateSum sum;
+  for (const auto& s : all) {
+    if (s.metric != metric || s.kind != metrics::MetricKind::kRate || !tags_match(s.tags, filter))
+      continue;
+    sum.count += s.count;
+    sum.hits += s.hits;
+  }
+  return sum;
+}
+
 LatencyStats latency_stats(const metrics::SeriesStats& merged) {
   LatencyStats s;
   s.count = merged.count;

@@ -30,6 +30,18 @@ LatencyStats latency_stats(const metrics::SeriesStats& merged);
 
 nlohmann::json to_json(const LatencyStats& s);
 
+/// A rate metric summed over its series: samples and hits (e.g. passed checks).
+struct RateSum {
+  std::int64_t count = 0;
+  std::int64_t hits = 0;
+  /// hits / count, 0 without samples.
+  double rate() const { return count > 0 ? static_cast<double>(hits) / count : 0.0; }
+};
+
+/// Sums every series of the rate metric `metric` whose tags include `filter`.
+RateSum sum_rate(const std::vector<metrics::SeriesStats>& all, const std::string& metric,
+                 const Tags& filter);
+
 /// Distinct values of tag `key` among series of `metric`, in first-seen order.
 std::vector<std::string> tag_values(const std::vector<metrics::SeriesStats>& all,
                                     const std::string& metric, const std::string& key);

@@ -4,6 +4,7 @@
 #include "harness/core/errors.hpp"
 #include "harness/results/report.hpp"
 #include "harness/results/stats.hpp"
+#include "harness/scenario/think_time.hpp"
 
 namespace lg::results {
 namespace {
@@ -41,6 +42,17 @@ json scenario_json(const scenario::Scenario& s) {
   for (const auto& q : s.requests) {
     requests[q.name] = {{"method", q.method}, {"path", q.path}, {"weight", q.weight}};
   }
+  json journeys = json::object();
+  for (const auto& j : s.journeys) {
+    json steps = json::array();
+    for (const auto& st : j.steps) {
+      json step = {
+          {st.query.empty() ? "request" : "query", st.query.empty() ? st.request : st.query}};
+      if (st.think.kind != scenario::ThinkTime::Kind::kNone) step["think"] = to_string(st.think);
+      steps.push_back(step);
+    }
+    journeys[j.name] = {{"weight", j.weight}, {"steps", steps}};
+  }
   json options = json::array();
   for (char o : s.database.options) options.push_back(std::string(1, o));
   json thresholds = json::object();
@@ -50,7 +62,8 @@ json scenario_json(const scenario::Scenario& s) {
           {"file", s.file.string()},
           {"dataset", {{"products", s.dataset.products}, {"seed", s.dataset.seed}}},
           {"database", {{"options", options}}},
-          {"workload", {{"mix", mix}, {"requests", requests}}},
+          {"workload", {{"mix", mix}, {"requests", requests}, {"journeys", journeys}}},
+          {"engine", {{"threads", s.engine.threads}}},
           {"executor",
            {{"type", s.executor.type},
             {"warmup", format_duration(s.executor.warmup)},
@@ -190,6 +203,42 @@ json writes_json(const RunReport& r, const std::string& opt) {
   return out;
 }
 
+json checks_json(const RateSum& c) {
+  return {{"passed", c.hits}, {"failed", c.count - c.hits}, {"rate", c.rate()}};
+}
+
+// The journeys of one option: completed iterations, their duration (think time included) and
+// the checks their steps carry; plus every check of the option, by kind.
+json journeys_json(const RunReport& r, const std::string& opt) {
+  json out = json::object();
+  for (const auto& j : tag_values(r.series, "iteration_duration", "journey")) {
+    const Tags f = make_tags({{"option", opt}, {"journey", j}});
+    json entry = json::object();
+    if (auto m = merge_series(r.series, "iteration_duration", f)) {
+      const auto stats = latency_stats(*m);
+      entry["iterations"] = stats.count;
+      entry["iteration_duration"] = to_json(stats);
+    }
+    const RateSum c = sum_rate(r.series, "checks", f);
+    if (c.count > 0) entry["checks"] = checks_json(c);
+    if (!entry.empty()) out[j] = entry;
+  }
+  return out;
+}
+
+json option_checks_json(const RunReport& r, const std::string& opt) {
+  const RateSum all = sum_rate(r.series, "checks", make_tags({{"option", opt}}));
+  if (all.count == 0) return nullptr;
+  json out = checks_json(all);
+  json by = json::object();
+  for (const char* kind : {"status", "body", "max_duration"}) {
+    const RateSum c = sum_rate(r.series, "checks", make_tags({{"option", opt}, {"check", kind}}));
+    if (c.count > 0) by[kind] = checks_json(c);
+  }
+  out["by_check"] = by;
+  return out;
+}
+
 json option_json(const RunReport& r, const OptionReport& o) {
   const std::string opt(1, o.option);
   json queries = json::object();
@@ -248,6 +297,9 @@ json option_json(const RunReport& r, const OptionReport& o) {
     out["schedule_lag"] = to_json(latency_stats(*m));
   }
   out["dropped_iterations"] = counter_sum(r.series, "dropped_iterations", opt, "read");
+  out["interrupted_iterations"] = o.interrupted_iterations;
+  out["journeys"] = journeys_json(r, opt);
+  out["checks"] = option_checks_json(r, opt);
   if (auto m = merge_series(r.series, "mv_age", make_tags({{"option", opt}}))) {
     out["view_age"] = to_json(latency_stats(*m));
   }

@@ -10,7 +10,6 @@
 #include "harness/core/errors.hpp"
 #include "harness/core/files.hpp"
 #include "harness/db/guard.hpp"
-#include "harness/exec/run_state.hpp"
 
 namespace lg::run {
 namespace {
@@ -44,11 +43,11 @@ void ensure_meta_table(db::Connection& conn) {
 }
 
 // One progress line, rewritten in place on a terminal and printed every 10% otherwise.
-datagen::ProgressFn progress_line(char option) {
+datagen::ProgressFn progress_line(char option, const StopToken& stop) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   auto last_decile = std::make_shared<std::int64_t>(-1);
-  return [option, tty, last_decile](std::int64_t done, std::int64_t total) {
-    if (exec::interrupt_flag().load()) throw Interrupted();
+  return [option, tty, last_decile, stop](std::int64_t done, std::int64_t total) {
+    if (stop.stop_requested()) throw Interrupted();
     const std::int64_t decile = total > 0 ? done * 10 / total : 10;
     if (tty) {
       std::fprintf(stderr, "\r  option %c: %lld / %lld rows", option, static_cast<long long>(done),
@@ -194,7 +193,7 @@ std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
                                                const std::vector<char>& options,
                                                const datagen::ProductGenerator& gen,
                                                const std::filesystem::path& sql_dir,
-                                               bool force_rebuild) {
+                                               bool force_rebuild, const StopToken& stop) {
   ensure_meta_table(conn);
   std::vector<datagen::BuildTimes> times;
   for (char option : options) {
@@ -217,7 +216,7 @@ std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
                  static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
     // Forgotten first, recorded last: a build cut short is never taken for a complete one.
     conn.query("DELETE FROM loadgate_meta.dataset WHERE option = $1", {std::string(1, option)});
-    times.push_back(datagen::build_option(conn, option, gen, sql_dir, progress_line(option)));
+    times.push_back(datagen::build_option(conn, option, gen, sql_dir, progress_line(option, stop)));
     record_build(conn, option, gen, key);
   }
   return times;

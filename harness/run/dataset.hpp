@@ -10,6 +10,7 @@
 
 #include "datagen/product_gen.hpp"
 #include "datagen/schema.hpp"
+#include "harness/core/stop.hpp"
 #include "harness/db/connection.hpp"
 
 namespace lg::run {
@@ -30,12 +31,11 @@ struct BuiltDataset {
 /// dataset_problem() is kept as is (BuildTimes::reused, a "reusing dataset" line on stderr);
 /// any other recorded build is rebuilt with a one-line reason on stderr. true (the default, what
 /// verify --rebuild and the embedded cluster need) always builds.
-/// Throws what datagen::build_option throws, and Interrupted on SIGINT during a load.
-std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
-                                               const std::vector<char>& options,
-                                               const datagen::ProductGenerator& gen,
-                                               const std::filesystem::path& sql_dir,
-                                               bool force_rebuild = true);
+/// Throws what datagen::build_option throws, and Interrupted when `stop` is requested during a
+/// load.
+std::vector<datagen::BuildTimes> build_dataset(
+    db::Connection& conn, const std::vector<char>& options, const datagen::ProductGenerator& gen,
+    const std::filesystem::path& sql_dir, bool force_rebuild = true, const StopToken& stop = {});
 
 /// The recorded dataset of an option, or nullopt if it was never built (or a build did not
 /// complete).

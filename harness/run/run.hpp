@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "harness/core/stop.hpp"
 #include "harness/run/target.hpp"
 
 namespace lg::run {
@@ -21,8 +22,10 @@ struct RunOptions {
 /// Executes one run and writes results/<UTC timestamp>-<scenario>/. Returns 0 when every
 /// threshold held and 99 when one was crossed (after all results are written). Throws
 /// InputError (exit 2) for bad input and InfraError/db::DbError (exit 3) for infrastructure
-/// failures; a run cut short by those or by SIGINT still writes its results, marked incomplete.
-int execute_run(const RunOptions& options);
+/// failures; a run cut short by those or by a stop on `stop` (SIGINT, which main requests)
+/// still writes its results, marked incomplete. An abort_on_fail threshold requests a stop on
+/// `stop` itself and makes the run return 99.
+int execute_run(const RunOptions& options, StopSource& stop);
 
 /// Default sql/ folder: $LOADGATE_SQL_DIR, else the source tree's sql/ (compile-time path).
 std::filesystem::path default_sql_dir();

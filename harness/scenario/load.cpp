@@ -10,12 +10,14 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <regex>
 #include <tuple>
 #include <utility>
 
 #include "harness/core/duration.hpp"
 #include "harness/core/files.hpp"
 #include "harness/scenario/model.hpp"
+#include "harness/scenario/think_time.hpp"
 
 namespace lg::scenario {
 
@@ -42,6 +44,7 @@ constexpr std::int64_t kMaxProducts = 1'000'000;
 constexpr std::int64_t kMaxWeight = 1'000'000;
 constexpr std::int64_t kMaxVus = 100'000;
 constexpr std::int64_t kMaxRate = 10'000'000;  // iterations per time_unit
+constexpr std::int64_t kMaxEngineThreads = 256;
 constexpr std::string_view kDurationHint = "a duration string like \"30s\"";
 
 std::string type_name(toml::node_type t) {
@@ -321,24 +324,169 @@ RequestEntry read_request(const Reader& r, const toml::key& key, const toml::nod
   return e;
 }
 
+// The kind of a journey step, and where the first step of that kind is, for errors.
+struct StepKind {
+  bool http = false;
+  std::string field;  ///< "workload.journeys.<name>.steps[i]"; empty until a step is seen
+};
+
+std::string step_kind_name(bool http) { return http ? "an HTTP request step" : "a SQL query step"; }
+
+// `checks = { status, body, max_duration }` of one step; status and body need an HTTP step.
+CheckSpec read_checks(const Reader& r, const toml::node& n, const std::string& path, bool http) {
+  const toml::table& t = r.table(n, path);
+  r.check_keys(t, path, {"status", "body", "max_duration"});
+  CheckSpec c;
+  for (const char* k : {"status", "body"}) {
+    const toml::node* v = t.get(k);
+    if (v != nullptr && !http) {
+      r.fail(v->source(), path + "." + k, std::string("only HTTP request steps have a ") + k);
+    }
+  }
+  if (auto* v = t.get("status")) {
+    c.status = static_cast<int>(r.integer(*v, path + ".status", 100, 599));
+  }
+  if (auto* v = t.get("body")) {
+    c.body = r.string(*v, path + ".body");
+    if (c.body.empty()) r.fail(v->source(), path + ".body", "must not be empty");
+  }
+  if (auto* v = t.get("max_duration")) {
+    c.max_duration = r.duration(*v, path + ".max_duration", true);
+  }
+  return c;
+}
+
+// One `{ query = "..." | request = "...", think = "...", checks = {...} }` of a journey.
+StepSpec read_step(const Reader& r, const toml::node& n, const std::string& path,
+                   const std::set<std::string>& known, const std::vector<RequestEntry>& requests,
+                   StepKind& kind) {
+  const toml::table& t = r.table(n, path);
+  r.check_keys(t, path, {"query", "request", "think", "checks"});
+  const toml::node* query = t.get("query");
+  const toml::node* request = t.get("request");
+  if ((query == nullptr) == (request == nullptr)) {
+    r.fail(request != nullptr ? request->source() : n.source(),
+           request != nullptr ? path + ".request" : path,
+           "set exactly one of query = \"<name>\" (SQL) or request = \"<name>\" (HTTP)");
+  }
+  const bool http = request != nullptr;
+  const std::string name_field = path + (http ? ".request" : ".query");
+  const toml::node& name_node = http ? *request : *query;
+  if (kind.field.empty()) {
+    kind = StepKind{http, path};
+  } else if (kind.http != http) {
+    r.fail(name_node.source(), name_field,
+           "the steps of all journeys must be of one kind: this is " + step_kind_name(http) +
+               " but " + kind.field + " is " + step_kind_name(kind.http));
+  }
+  StepSpec step;
+  const std::string name = r.string(name_node, name_field);
+  if (!http) {
+    if (known.count(name) == 0) {
+      r.fail(name_node.source(), name_field,
+             "unknown query \"" + name +
+                 "\"; known queries: " + list_names({known.begin(), known.end()}));
+    }
+    step.query = name;
+  } else {
+    std::vector<std::string> names;
+    for (const auto& e : requests) names.push_back(e.name);
+    if (names.empty()) {
+      r.fail(name_node.source(), name_field,
+             "unknown request \"" + name +
+                 "\"; a request step names a [workload.requests.<name>] table and this file has "
+                 "none");
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      r.fail(name_node.source(), name_field,
+             "unknown request \"" + name + "\"; known requests: " + list_names(names));
+    }
+    step.request = name;
+  }
+  if (auto* th = t.get("think")) {
+    const std::string field = path + ".think";
+    const std::string text = r.string(*th, field);
+    std::string error;
+    auto think = parse_think_time(text, &error);
+    if (!think) r.fail(th->source(), field, error + ", got \"" + text + "\"");
+    step.think = *think;
+  }
+  if (auto* c = t.get("checks")) step.checks = read_checks(r, *c, path + ".checks", http);
+  step.at = r.loc(n.source());
+  return step;
+}
+
+// One `[workload.journeys.<name>]` table.
+JourneySpec read_journey(const Reader& r, const toml::key& key, const toml::node& n,
+                         const std::set<std::string>& known,
+                         const std::vector<RequestEntry>& requests, StepKind& kind) {
+  JourneySpec j;
+  j.name = std::string(key.str());
+  const std::string path = join("workload.journeys", j.name);
+  const toml::table& t = r.table(n, path);
+  r.check_keys(t, path, {"weight", "steps"});
+  if (auto* w = t.get("weight")) {
+    j.weight = static_cast<int>(r.integer(*w, path + ".weight", 1, kMaxWeight));
+  }
+  const toml::node& steps = r.required(t, "steps", path);
+  const std::string steps_path = path + ".steps";
+  if (!steps.is_array()) {
+    r.wrong_type(steps, steps_path, "an array of { query = ... } or { request = ... } tables");
+  }
+  const auto& arr = *steps.as_array();
+  if (arr.empty()) r.fail(steps.source(), steps_path, "needs at least one step");
+  for (size_t i = 0; i < arr.size(); ++i) {
+    j.steps.push_back(read_step(r, arr[i], indexed(steps_path, i), known, requests, kind));
+  }
+  j.at = r.loc(n.source());
+  return j;
+}
+
+// [workload.journeys]: after the requests, which request steps name.
+void read_journeys(const Reader& r, const toml::table& t, const toml::node* requests,
+                   const std::set<std::string>& known, Scenario& s) {
+  const std::string path = "workload.journeys";
+  if (t.empty()) r.fail(t.source(), path, "needs at least one [workload.journeys.<name>] table");
+  StepKind kind;
+  for (const auto& [key, node] : in_file_order(t)) {
+    s.journeys.push_back(read_journey(r, *key, *node, known, s.requests, kind));
+  }
+  if (!kind.http && requests != nullptr) {
+    r.fail(requests->source(), "workload.requests",
+           "the journeys run SQL queries (" + kind.field +
+               "); a scenario replays SQL queries or HTTP requests, not both");
+  }
+}
+
 void read_workload(const Reader& r, const toml::table& t, const std::set<std::string>& known,
                    Scenario& s) {
-  r.check_keys(t, "workload", {"mix", "requests"});
+  r.check_keys(t, "workload", {"mix", "requests", "journeys"});
   const toml::node* mix = t.get("mix");
   const toml::node* requests = t.get("requests");
+  const toml::node* journeys = t.get("journeys");
+  if (mix != nullptr && journeys != nullptr) {
+    r.fail(mix->source(), "workload.mix",
+           "a scenario with [workload.journeys] takes its workload from the journeys; remove the "
+           "mix");
+  }
   if (mix != nullptr && requests != nullptr) {
     r.fail(requests->source(), "workload.requests",
            "a scenario replays SQL queries ([workload.mix]) or HTTP requests "
            "([workload.requests]), not both");
   }
-  if (requests == nullptr) {
+  if (requests == nullptr && journeys == nullptr) {
     read_mix(r, r.table(r.required(t, "mix", "workload"), "workload.mix"), known, s.mix);
     return;
   }
-  const toml::table& reqs = r.table(*requests, "workload.requests");
-  if (reqs.empty()) r.fail(reqs.source(), "workload.requests", "needs at least one request");
-  for (const auto& [key, node] : in_file_order(reqs)) {
-    s.requests.push_back(read_request(r, *key, *node));
+  if (requests != nullptr) {
+    const toml::table& reqs = r.table(*requests, "workload.requests");
+    if (reqs.empty()) r.fail(reqs.source(), "workload.requests", "needs at least one request");
+    for (const auto& [key, node] : in_file_order(reqs)) {
+      s.requests.push_back(read_request(r, *key, *node));
+    }
+  }
+  if (journeys != nullptr) {
+    read_journeys(r, r.table(*journeys, "workload.journeys"), requests, known, s);
   }
 }
 
@@ -569,17 +717,17 @@ void read_writer(const Reader& r, const toml::table& t, const std::set<std::stri
   out.enabled = any_weight && (e.type == "ramping-arrival-rate" || e.start_rate > 0);
 }
 
-// cpp-httplib 0.11 as Debian builds it waits with select(), which fails for descriptors past
-// FD_SETSIZE (1024; REFERENCE.md): keep one process's HTTP VUs well below that.
-constexpr std::int64_t kMaxHttpVus = 900;
-
 void read_http(const Reader& r, const toml::table& t, HttpSpec& out) {
   r.check_keys(t, "http", {"base_url", "catalog_api", "mv_rollout_percent", "api_pool", "timeout"});
   if (auto* n = t.get("base_url")) {
     out.base_url = r.string(*n, "http.base_url");
-    if (out.base_url.rfind("http://", 0) != 0 && out.base_url.rfind("https://", 0) != 0) {
+    // The event-driven HTTP driver speaks plain HTTP/1.1 (a load test of TLS termination is
+    // not what loadgate is for); anything else is caught here, with the file's line.
+    static const std::regex kHttpUrl(R"(^http://[^/?#\s]+(/[^?#\s]*)?$)");
+    if (!std::regex_match(out.base_url, kHttpUrl)) {
       r.fail(n->source(), "http.base_url",
-             "expected an http:// or https:// URL, got \"" + out.base_url + "\"");
+             "expected an http://host[:port][/prefix] URL (https is not supported), got \"" +
+                 out.base_url + "\"");
     }
   }
   if (auto* n = t.get("catalog_api")) {
@@ -597,6 +745,13 @@ void read_http(const Reader& r, const toml::table& t, HttpSpec& out) {
     out.api_pool = static_cast<int>(r.integer(*n, "http.api_pool", 1, 1000));
   }
   if (auto* n = t.get("timeout")) out.timeout = r.duration(*n, "http.timeout", true);
+}
+
+void read_engine(const Reader& r, const toml::table& t, EngineSpec& out) {
+  r.check_keys(t, "engine", {"threads"});
+  if (auto* n = t.get("threads")) {
+    out.threads = static_cast<int>(r.integer(*n, "engine.threads", 1, kMaxEngineThreads));
+  }
 }
 
 void read_faults(const Reader& r, const toml::node& n, std::vector<FaultSpec>& out) {
@@ -629,11 +784,6 @@ void check_cross_rules(const Reader& r, const toml::table& root, const Scenario&
   if (!s.http_workload() && root.get("http") != nullptr) {
     r.fail(root["http"].node()->source(), "http",
            "[http] needs an HTTP workload: [workload.requests.<name>] tables");
-  }
-  if (s.http_workload() && s.executor.peak_vus() > kMaxHttpVus) {
-    r.fail(root["executor"].node()->source(), "executor",
-           "an HTTP workload supports at most " + std::to_string(kMaxHttpVus) +
-               " VUs per process (cpp-httplib 0.11 uses select())");
   }
   for (size_t i = 0; i < s.executor.stages.size(); ++i) {
     const auto& st = s.executor.stages[i];
@@ -726,8 +876,8 @@ toml::table parse_toml(std::string_view text, const std::string& file) {
 void read_root(const Reader& r, const toml::table& root, const std::set<std::string>& known,
                const std::set<std::string>& known_writes, Scenario& s) {
   r.check_keys(root, "",
-               {"name", "description", "dataset", "database", "workload", "http", "executor",
-                "refresher", "staleness", "writer", "faults", "thresholds"});
+               {"name", "description", "dataset", "database", "workload", "http", "engine",
+                "executor", "refresher", "staleness", "writer", "faults", "thresholds"});
   s.name = r.string(r.required(root, "name", ""), "name");
   if (s.name.empty()) r.fail(root["name"].node()->source(), "name", "must not be empty");
   if (auto* n = root.get("description")) s.description = r.string(*n, "description");
@@ -735,6 +885,7 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
   section(r, root, "database", [&](const toml::table& t) { read_database(r, t, s.database); });
   read_workload(r, r.table(r.required(root, "workload", ""), "workload"), known, s);
   section(r, root, "http", [&](const toml::table& t) { read_http(r, t, s.http); });
+  section(r, root, "engine", [&](const toml::table& t) { read_engine(r, t, s.engine); });
   read_executor(r, r.table(r.required(root, "executor", ""), "executor"), s.executor);
   section(r, root, "refresher", [&](const toml::table& t) { read_refresher(r, t, s.refresher); });
   section(r, root, "staleness", [&](const toml::table& t) { read_staleness(r, t, s.staleness); });

@@ -79,6 +79,47 @@ struct HttpSpec {
   Nanos timeout = 10 * kNanosPerSecond;  ///< per request (connect, read, write)
 };
 
+/// Think time after a journey step (Gatling pauses, JMeter timers): a pause that is never
+/// latency. Written "1s", "uniform(500ms, 1500ms)" or "exponential(1s)".
+struct ThinkTime {
+  enum class Kind { kNone, kConstant, kUniform, kExponential };
+  Kind kind = Kind::kNone;
+  Nanos a = 0;  ///< kConstant: the pause; kUniform: the lower bound; kExponential: the mean
+  Nanos b = 0;  ///< kUniform: the upper bound (>= a)
+};
+
+/// k6-style checks on one step's response (`checks = { status = 200, max_duration = "200ms" }`).
+/// Each check a step carries is one sample of the rate metric `checks` per execution; a failed
+/// check is not a failed request.
+struct CheckSpec {
+  int status = 0;          ///< HTTP status the response must have; 0: not checked
+  std::string body;        ///< text the HTTP body must contain; empty: not checked
+  Nanos max_duration = 0;  ///< the step's *_duration must not exceed it; 0: not checked
+  bool any() const { return status != 0 || !body.empty() || max_duration != 0; }
+};
+
+/// One step of a journey: a SQL query or an HTTP request, then an optional think time.
+struct StepSpec {
+  std::string query;    ///< SQL step: sql/queries/<option>/<query>.sql; else empty
+  std::string request;  ///< HTTP step: [workload.requests.<request>]; else empty
+  ThinkTime think;
+  CheckSpec checks;
+  SourceLoc at;
+};
+
+/// A user journey (`[workload.journeys.<name>]`): one iteration runs its steps in order.
+struct JourneySpec {
+  std::string name;
+  int weight = 1;               ///< > 0; journeys are picked per iteration by weight, like the mix
+  std::vector<StepSpec> steps;  ///< non-empty
+  SourceLoc at;
+};
+
+/// The event-driven engine (`[engine]`).
+struct EngineSpec {
+  int threads = 0;  ///< event-loop threads; 0: one per core
+};
+
 /// A fault injected at a time during the measured run (`[[faults]]`).
 struct FaultSpec {
   std::string action;  ///< "view_unavailable": option C's view renamed away, then restored
@@ -148,7 +189,11 @@ struct Scenario {
   DatabaseSpec database;
   std::vector<MixEntry> mix;           ///< SQL workload; empty for an HTTP workload
   std::vector<RequestEntry> requests;  ///< HTTP workload; empty for a SQL workload
-  HttpSpec http;                       ///< meaningful when requests is non-empty
+  /// `[workload.journeys.*]`, in file order. When present they are the workload: `mix` is
+  /// empty, and `requests` are only templates the steps name (their weights are unused).
+  std::vector<JourneySpec> journeys;
+  EngineSpec engine;
+  HttpSpec http;  ///< meaningful when requests is non-empty
   std::vector<FaultSpec> faults;
   ExecutorSpec executor;
   RefresherSpec refresher;

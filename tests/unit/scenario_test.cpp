@@ -236,15 +236,21 @@ const char* const kBase[] = {
     R"("sql_duration" = ["p(95)<50"])",       // 18
 };
 
-std::string base_with(int first, int last, const std::string& text) {
+template <size_t N>
+std::string lines_with(const char* const (&lines)[N], int first, int last,
+                       const std::string& text) {
   std::string out;
   int n = 0;
-  for (const char* l : kBase) {
+  for (const char* l : lines) {
     ++n;
     if (n < first || n > last) out += std::string(l) + "\n";
     if (n == first) out += text + "\n";
   }
   return out;
+}
+
+std::string base_with(int first, int last, const std::string& text) {
+  return lines_with(kBase, first, last, text);
 }
 
 struct BadCase {
@@ -604,7 +610,11 @@ TEST(ScenarioHttp, MistakesNameTheirField) {
   expect_http_error("catalog_api = true", "catalog_api = true\nbase_url = \"http://x:1\"", "http",
                     "exactly one of");
   expect_http_error("catalog_api = true", "base_url = \"ftp://x\"", "http.base_url",
-                    "http:// or https://");
+                    "expected an http://host[:port][/prefix] URL");
+  expect_http_error("catalog_api = true", "base_url = \"https://x\"", "http.base_url",
+                    "https is not supported");
+  expect_http_error("catalog_api = true", "base_url = \"http://x/a?b=1\"", "http.base_url",
+                    "expected an http://host[:port][/prefix] URL");
   expect_http_error("[workload.requests.by_category]",
                     "[workload.mix]\nsku_lookup = 1\n"
                     "[workload.requests.by_category]",
@@ -617,11 +627,28 @@ TEST(ScenarioHttp, MistakesNameTheirField) {
                     "unknown fault");
   expect_http_error("options = [\"C\"]", "options = [\"A\"]", "faults[0].action",
                     "needs option \"C\"");
-  expect_http_error("pre_allocated_vus = 4", "pre_allocated_vus = 901", "executor", "at most 900");
+  expect_http_error("pre_allocated_vus = 4", "pre_allocated_vus = 100001",
+                    "executor.pre_allocated_vus", "out of range");
   expect_http_error(
       "[http]\ncatalog_api = true\nmv_rollout_percent = 10\napi_pool = 8\n"
       "timeout = \"2s\"",
       "[writer]\nrate = 1", "workload.requests", "needs an [http] section");
+}
+
+// The event-driven HTTP driver has no select() ceiling: thousands of VUs per process load.
+TEST(ScenarioHttp, FiveThousandVusAreAccepted) {
+  std::string text = kHttp;
+  text.replace(text.find("pre_allocated_vus = 4"), 21, "pre_allocated_vus = 5000");
+  const auto s = parse_scenario(text, "h.toml", kKnownQueries);
+  EXPECT_TRUE(s.http_workload());
+  EXPECT_EQ(s.executor.peak_vus(), 5000);
+
+  const auto closed = parse_scenario(
+      "name = \"c\"\n[workload.requests.home]\npath = \"/\"\n[http]\n"
+      "base_url = \"http://127.0.0.1:8080\"\n[executor]\n"
+      "stages = [{ duration = \"10s\", target = 5000 }]\n",
+      "c.toml", kKnownQueries);
+  EXPECT_EQ(closed.executor.peak_vus(), 5000);
 }
 
 TEST(ScenarioHttp, RolloutStepNeedsHttpWorkload) {
@@ -689,6 +716,344 @@ TEST(ScenarioRefresher, UnknownStrategyNamesTheField) {
   }
   EXPECT_THROW(with_refresher("max_retries = -1\n"), InputError);
 }
+
+}  // namespace
+}  // namespace lg::scenario
+
+namespace lg::scenario {
+namespace {
+
+using Kind = ThinkTime::Kind;
+
+// SQL journeys, listed "search" before "browse" so file order differs from key order.
+constexpr const char* kSqlJourneys = R"toml(name = "sql-journeys"
+[engine]
+threads = 4
+[workload.journeys.search]
+steps = [{ query = "full_text_search", think = "exponential(2s)" }, { query = "listing_count" }]
+[workload.journeys.browse]
+weight = 3
+steps = [
+  { query = "category_page", think = "1s", checks = { max_duration = "200ms" } },
+  { query = "sku_lookup", think = "uniform(500ms, 1500ms)" },
+]
+[executor]
+stages = [{ duration = "5s", target = 2 }]
+)toml";
+
+TEST(ScenarioJourneys, SqlJourneysLandInFileOrderWithThinkTimesAndChecks) {
+  const auto s = parse_scenario(kSqlJourneys, "j.toml", kKnownQueries);
+  EXPECT_EQ(s.engine.threads, 4);
+  EXPECT_TRUE(s.mix.empty());
+  EXPECT_TRUE(s.requests.empty());
+  EXPECT_FALSE(s.http_workload());
+  ASSERT_EQ(s.journeys.size(), 2u);
+
+  const JourneySpec& search = s.journeys[0];
+  EXPECT_EQ(search.name, "search");
+  EXPECT_EQ(search.weight, 1);  // default
+  EXPECT_EQ(search.at.file, "j.toml");
+  EXPECT_EQ(search.at.line, 4);
+  ASSERT_EQ(search.steps.size(), 2u);
+  EXPECT_EQ(search.steps[0].query, "full_text_search");
+  EXPECT_EQ(search.steps[0].request, "");
+  EXPECT_EQ(search.steps[0].think.kind, Kind::kExponential);
+  EXPECT_EQ(search.steps[0].think.a, 2 * kNanosPerSecond);
+  EXPECT_EQ(search.steps[0].at.line, 5);
+  EXPECT_EQ(search.steps[1].query, "listing_count");
+  EXPECT_EQ(search.steps[1].think.kind, Kind::kNone);
+  EXPECT_FALSE(search.steps[1].checks.any());
+
+  const JourneySpec& browse = s.journeys[1];
+  EXPECT_EQ(browse.name, "browse");
+  EXPECT_EQ(browse.weight, 3);
+  EXPECT_EQ(browse.at.line, 6);
+  ASSERT_EQ(browse.steps.size(), 2u);
+  const StepSpec& page = browse.steps[0];
+  EXPECT_EQ(page.query, "category_page");
+  EXPECT_EQ(page.think.kind, Kind::kConstant);
+  EXPECT_EQ(page.think.a, kNanosPerSecond);
+  EXPECT_EQ(page.checks.max_duration, 200 * kNanosPerMilli);
+  EXPECT_EQ(page.checks.status, 0);
+  EXPECT_EQ(page.checks.body, "");
+  EXPECT_EQ(page.at.line, 9);
+  EXPECT_EQ(page.at.column, 3);
+  const StepSpec& sku = browse.steps[1];
+  EXPECT_EQ(sku.think.kind, Kind::kUniform);
+  EXPECT_EQ(sku.think.a, 500 * kNanosPerMilli);
+  EXPECT_EQ(sku.think.b, 1'500 * kNanosPerMilli);
+  EXPECT_EQ(sku.at.line, 10);
+}
+
+constexpr const char* kHttpJourneys = R"toml(name = "http-journeys"
+[workload.requests.products_page]
+path = "/api/products?page={page}"
+weight = 7
+[workload.requests.filtered_search]
+method = "POST"
+path = "/api/search"
+body = '{"q": "{search_words}"}'
+[workload.journeys.browse]
+weight = 2
+steps = [
+  { request = "products_page", think = "1s", checks = { status = 200, body = '"items"', max_duration = "200ms" } },
+  { request = "filtered_search", think = "uniform(500ms, 1500ms)" },
+]
+[workload.journeys.bounce]
+steps = [{ request = "products_page" }]
+[http]
+base_url = "http://127.0.0.1:8080"
+[executor]
+stages = [{ duration = "10s", target = 5000 }]
+)toml";
+
+TEST(ScenarioJourneys, HttpJourneysNameRequestTemplatesAndCarryChecks) {
+  const auto s = parse_scenario(kHttpJourneys, "h.toml", kKnownQueries);
+  EXPECT_EQ(s.engine.threads, 0);  // no [engine]: one event loop per core
+  EXPECT_TRUE(s.http_workload());
+  EXPECT_TRUE(s.mix.empty());
+  // The templates stay as written; their weights are unused when journeys exist.
+  ASSERT_EQ(s.requests.size(), 2u);
+  EXPECT_EQ(s.requests[0].name, "products_page");
+  EXPECT_EQ(s.requests[0].weight, 7);
+  EXPECT_EQ(s.requests[1].method, "POST");
+  EXPECT_EQ(s.executor.peak_vus(), 5000);
+
+  ASSERT_EQ(s.journeys.size(), 2u);
+  const JourneySpec& browse = s.journeys[0];
+  EXPECT_EQ(browse.name, "browse");
+  EXPECT_EQ(browse.weight, 2);
+  EXPECT_EQ(browse.at.line, 9);
+  ASSERT_EQ(browse.steps.size(), 2u);
+  const StepSpec& page = browse.steps[0];
+  EXPECT_EQ(page.request, "products_page");
+  EXPECT_EQ(page.query, "");
+  EXPECT_EQ(page.think.kind, Kind::kConstant);
+  EXPECT_EQ(page.think.a, kNanosPerSecond);
+  EXPECT_EQ(page.checks.status, 200);
+  EXPECT_EQ(page.checks.body, "\"items\"");
+  EXPECT_EQ(page.checks.max_duration, 200 * kNanosPerMilli);
+  EXPECT_TRUE(page.checks.any());
+  EXPECT_EQ(page.at.line, 12);
+  const StepSpec& search = browse.steps[1];
+  EXPECT_EQ(search.request, "filtered_search");
+  EXPECT_EQ(search.think.kind, Kind::kUniform);
+  EXPECT_EQ(search.think.a, 500 * kNanosPerMilli);
+  EXPECT_EQ(search.think.b, 1'500 * kNanosPerMilli);
+  EXPECT_FALSE(search.checks.any());
+
+  const JourneySpec& bounce = s.journeys[1];
+  EXPECT_EQ(bounce.name, "bounce");
+  EXPECT_EQ(bounce.weight, 1);
+  ASSERT_EQ(bounce.steps.size(), 1u);
+  EXPECT_EQ(bounce.steps[0].request, "products_page");
+}
+
+TEST(ScenarioJourneys, EngineThreadsRange) {
+  auto with_threads = [](const std::string& engine) {
+    return parse_scenario("name = \"e\"\n" + engine +
+                              "\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
+                              "stages = [{ duration = \"1s\", target = 1 }]\n",
+                          "e.toml", kKnownQueries);
+  };
+  EXPECT_EQ(with_threads("").engine.threads, 0);
+  EXPECT_EQ(with_threads("[engine]").engine.threads, 0);
+  EXPECT_EQ(with_threads("[engine]\nthreads = 1").engine.threads, 1);
+  EXPECT_EQ(with_threads("[engine]\nthreads = 256").engine.threads, 256);
+  EXPECT_THROW(with_threads("[engine]\nthreads = 257"), InputError);
+}
+
+// A valid SQL-journey scenario; each bad case replaces lines of it, as kBase does.
+const char* const kJourneyBase[] = {
+    R"(name = "journeys")",                                                // 1
+    R"([engine])",                                                         // 2
+    R"(threads = 4)",                                                      // 3
+    R"([workload.journeys.browse])",                                       // 4
+    R"(weight = 2)",                                                       // 5
+    R"(steps = [)",                                                        // 6
+    R"(  { query = "category_page", think = "1s" },)",                     // 7
+    R"(  { query = "sku_lookup", checks = { max_duration = "50ms" } },)",  // 8
+    R"(])",                                                                // 9
+    R"([workload.journeys.search])",                                       // 10
+    R"(steps = [{ query = "full_text_search" }])",                         // 11
+    R"([executor])",                                                       // 12
+    R"(stages = [{ duration = "5s", target = 2 }])",                       // 13
+};
+
+// A valid HTTP-journey scenario.
+const char* const kHttpJourneyBase[] = {
+    R"(name = "http-journeys")",                                                 // 1
+    R"([workload.requests.products_page])",                                      // 2
+    R"(path = "/api/products?page={page}")",                                     // 3
+    R"([workload.requests.filtered_search])",                                    // 4
+    R"(path = "/api/products?q={search_words}")",                                // 5
+    R"([workload.journeys.browse])",                                             // 6
+    R"(steps = [)",                                                              // 7
+    R"(  { request = "products_page", checks = { status = 200 } },)",            // 8
+    R"toml(  { request = "filtered_search", think = "uniform(1s, 2s)" },)toml",  // 9
+    R"(])",                                                                      // 10
+    R"([http])",                                                                 // 11
+    R"(base_url = "http://127.0.0.1:8080")",                                     // 12
+    R"([executor])",                                                             // 13
+    R"(stages = [{ duration = "5s", target = 2 }])",                             // 14
+};
+
+TEST(ScenarioJourneys, BaseScenariosLoad) {
+  std::string sql = lines_with(kJourneyBase, 0, 0, "");
+  std::string http = lines_with(kHttpJourneyBase, 0, 0, "");
+  EXPECT_EQ(parse_scenario(sql, "j.toml", kKnownQueries).journeys.size(), 2u);
+  EXPECT_EQ(parse_scenario(http, "j.toml", kKnownQueries).journeys.size(), 1u);
+}
+
+struct JourneyBadCase {
+  const char* label;
+  bool http;            // edit kHttpJourneyBase rather than kJourneyBase
+  int line;             // first line replaced
+  const char* text;     // replacement
+  int expect_line;      // line the error must name
+  const char* field;    // exact key path of the error
+  const char* message;  // fragment of the message
+  int last = 0;         // last line replaced; 0: just `line`
+};
+
+const JourneyBadCase kJourneyBadCases[] = {
+    // [engine]
+    {"engine_threads_zero", false, 3, "threads = 0", 3, "engine.threads",
+     "out of range: 0 is not in [1, 256]"},
+    {"engine_threads_too_many", false, 3, "threads = 257", 3, "engine.threads",
+     "out of range: 257 is not in [1, 256]"},
+    {"engine_threads_wrong_type", false, 3, "threads = \"2\"", 3, "engine.threads",
+     "expected an integer, got string"},
+    {"engine_unknown_key", false, 3, "thread = 4", 3, "engine.thread",
+     "unknown key; did you mean \"threads\"?"},
+    {"engine_not_a_table", false, 2, "engine = 4", 2, "engine", "expected a table, got integer", 3},
+    // [workload.journeys.<name>]
+    {"journey_unknown_key", false, 5, "wieght = 2", 5, "workload.journeys.browse.wieght",
+     "did you mean \"weight\"?"},
+    {"journey_zero_weight", false, 5, "weight = 0", 5, "workload.journeys.browse.weight",
+     "out of range: 0 is not in [1, 1000000]"},
+    {"journey_weight_too_big", false, 5, "weight = 1_000_001", 5, "workload.journeys.browse.weight",
+     "out of range"},
+    {"journey_missing_steps", false, 6, "", 4, "workload.journeys.browse.steps",
+     "required key is missing", 9},
+    {"journey_empty_steps", false, 6, "steps = []", 6, "workload.journeys.browse.steps",
+     "needs at least one step", 9},
+    {"journey_steps_not_array", false, 6, "steps = \"category_page\"", 6,
+     "workload.journeys.browse.steps", "expected an array", 9},
+    {"journey_not_a_table", false, 4, "[workload.journeys]\nbrowse = 5", 5,
+     "workload.journeys.browse", "expected a table, got integer", 9},
+    {"journeys_empty", false, 4, "[workload.journeys]", 4, "workload.journeys",
+     "needs at least one", 11},
+    // steps
+    {"step_not_a_table", false, 7, "  \"category_page\",", 7, "workload.journeys.browse.steps[0]",
+     "expected a table, got string"},
+    {"step_unknown_key", false, 7, "  { query = \"category_page\", thinc = \"1s\" },", 7,
+     "workload.journeys.browse.steps[0].thinc", "did you mean \"think\"?"},
+    {"step_without_query_or_request", false, 7, "  { think = \"1s\" },", 7,
+     "workload.journeys.browse.steps[0]", "set exactly one of query = \"<name>\""},
+    {"step_with_query_and_request", false, 8,
+     "  { query = \"sku_lookup\", request = \"products_page\" },", 8,
+     "workload.journeys.browse.steps[1].request", "set exactly one of query"},
+    {"step_query_wrong_type", false, 7, "  { query = 5 },", 7,
+     "workload.journeys.browse.steps[0].query", "expected a string, got integer"},
+    {"step_unknown_query", false, 7, "  { query = \"category_pag\" },", 7,
+     "workload.journeys.browse.steps[0].query",
+     "unknown query \"category_pag\"; known queries: brand_page, category_page"},
+    {"step_unknown_query_second_journey", false, 11, "steps = [{ query = \"fts\" }]", 11,
+     "workload.journeys.search.steps[0].query", "unknown query \"fts\""},
+    // think
+    {"think_malformed", false, 7, "  { query = \"category_page\", think = \"sometimes\" },", 7,
+     "workload.journeys.browse.steps[0].think",
+     "expected a duration, uniform(a, b) or exponential(mean), got \"sometimes\""},
+    {"think_uniform_reversed", false, 7,
+     "  { query = \"category_page\", think = \"uniform(2s, 1s)\" },", 7,
+     "workload.journeys.browse.steps[0].think", "uniform: lower bound above upper bound"},
+    {"think_exponential_zero", false, 7,
+     "  { query = \"category_page\", think = \"exponential(0s)\" },", 7,
+     "workload.journeys.browse.steps[0].think", "exponential: mean must be > 0"},
+    {"think_negative", false, 7, "  { query = \"category_page\", think = \"-1s\" },", 7,
+     "workload.journeys.browse.steps[0].think", "must not be negative"},
+    {"think_wrong_type", false, 7, "  { query = \"category_page\", think = 1 },", 7,
+     "workload.journeys.browse.steps[0].think", "expected a string, got integer"},
+    // checks
+    {"query_step_status_check", false, 8,
+     "  { query = \"sku_lookup\", checks = { status = 200 } },", 8,
+     "workload.journeys.browse.steps[1].checks.status", "only HTTP request steps have a status"},
+    {"query_step_body_check", false, 8, "  { query = \"sku_lookup\", checks = { body = \"ok\" } },",
+     8, "workload.journeys.browse.steps[1].checks.body", "only HTTP request steps have a body"},
+    {"check_zero_max_duration", false, 8,
+     "  { query = \"sku_lookup\", checks = { max_duration = \"0s\" } },", 8,
+     "workload.journeys.browse.steps[1].checks.max_duration", "duration must be > 0"},
+    {"check_malformed_max_duration", false, 8,
+     "  { query = \"sku_lookup\", checks = { max_duration = 50 } },", 8,
+     "workload.journeys.browse.steps[1].checks.max_duration",
+     "expected a duration string like \"30s\", got integer"},
+    {"check_unknown_key", false, 8,
+     "  { query = \"sku_lookup\", checks = { max_duraton = \"50ms\" } },", 8,
+     "workload.journeys.browse.steps[1].checks.max_duraton", "did you mean \"max_duration\"?"},
+    {"checks_not_a_table", false, 8, "  { query = \"sku_lookup\", checks = 200 },", 8,
+     "workload.journeys.browse.steps[1].checks", "expected a table, got integer"},
+    {"http_check_status_out_of_range", true, 8,
+     "  { request = \"products_page\", checks = { status = 600 } },", 8,
+     "workload.journeys.browse.steps[0].checks.status", "out of range: 600 is not in [100, 599]"},
+    {"http_check_body_empty", true, 8,
+     "  { request = \"products_page\", checks = { body = \"\" } },", 8,
+     "workload.journeys.browse.steps[0].checks.body", "must not be empty"},
+    // what a journey scenario may hold beside its journeys
+    {"journeys_and_mix", false, 4, "[workload.mix]\nsku_lookup = 1\n[workload.journeys.browse]", 4,
+     "workload.mix",
+     "a scenario with [workload.journeys] takes its workload from the journeys; remove the mix"},
+    {"sql_steps_mixed_with_request_step", false, 11, "steps = [{ request = \"products_page\" }]",
+     11, "workload.journeys.search.steps[0].request",
+     "the steps of all journeys must be of one kind: this is an HTTP request step but "
+     "workload.journeys.browse.steps[0] is a SQL query step"},
+    {"http_steps_mixed_with_query_step", true, 9, "  { query = \"sku_lookup\" },", 9,
+     "workload.journeys.browse.steps[1].query",
+     "the steps of all journeys must be of one kind: this is a SQL query step but "
+     "workload.journeys.browse.steps[0] is an HTTP request step"},
+    {"sql_steps_with_requests", false, 13,
+     "stages = [{ duration = \"5s\", target = 2 }]\n[workload.requests.home]\npath = \"/\"", 14,
+     "workload.requests",
+     "the journeys run SQL queries (workload.journeys.browse.steps[0]); a scenario replays SQL "
+     "queries or HTTP requests, not both"},
+    {"http_step_unknown_request", true, 8, "  { request = \"products_pag\" },", 8,
+     "workload.journeys.browse.steps[0].request",
+     "unknown request \"products_pag\"; known requests: products_page, filtered_search"},
+    {"http_steps_without_requests", true, 2, "", 5, "workload.journeys.browse.steps[0].request",
+     "unknown request \"products_page\"; a request step names a [workload.requests.<name>] table "
+     "and this file has none",
+     5},
+    {"http_request_template_still_validated", true, 3, "method = \"GET\"", 2,
+     "workload.requests.products_page.path", "required key is missing"},
+    {"http_journeys_need_http_section", true, 11, "", 2, "workload.requests",
+     "needs an [http] section", 12},
+};
+
+void PrintTo(const JourneyBadCase& c, std::ostream* os) { *os << c.label; }
+
+class ScenarioJourneyBadInput : public ::testing::TestWithParam<JourneyBadCase> {};
+
+TEST_P(ScenarioJourneyBadInput, OneLineErrorNamesFileLineAndField) {
+  const JourneyBadCase& c = GetParam();
+  const int last = c.last == 0 ? c.line : c.last;
+  std::string text = c.http ? lines_with(kHttpJourneyBase, c.line, last, c.text)
+                            : lines_with(kJourneyBase, c.line, last, c.text);
+  try {
+    parse_scenario(text, "bad.toml", kKnownQueries, kKnownWrites);
+    FAIL() << "accepted:\n" << text;
+  } catch (const InputError& e) {
+    std::string what = e.what();
+    SCOPED_TRACE(what);
+    EXPECT_EQ(what.find('\n'), std::string::npos);
+    EXPECT_EQ(what.rfind("bad.toml:" + std::to_string(c.expect_line) + ":", 0), 0u);
+    EXPECT_EQ(e.field(), c.field);
+    EXPECT_NE(what.find(std::string(": ") + c.field + ": "), std::string::npos);
+    EXPECT_NE(what.find(c.message), std::string::npos);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenario, ScenarioJourneyBadInput, ::testing::ValuesIn(kJourneyBadCases),
+                         [](const auto& info) { return std::string(info.param.label); });
 
 }  // namespace
 }  // namespace lg::scenario

@@ -1,0 +1,62 @@
+#include "harness/exec/conductor.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace lg::exec {
+
+bool sleep_until_or_stop(Nanos deadline, const StopToken& stop) {
+  while (mono_now() < deadline) {
+    if (stop.stop_requested()) return false;
+    sleep_until_mono(std::min(deadline, mono_now() + 20 * kNanosPerMilli));
+  }
+  return !stop.stop_requested();
+}
+
+ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
+                      metrics::Recorder& recorder, const RefreshTracker& refresh,
+                      const StopToken& stop, const std::function<void(Nanos)>& on_measured_start,
+                      const IntervalFn& on_interval) {
+  ConductResult result;
+  const Nanos opening = mono_now();
+  executor.open();
+  std::fprintf(stderr, "  %d VUs connected in %.1f s\n", executor.plan().initial_vus,
+               static_cast<double>(mono_now() - opening) / 1e9);
+  if (spec.warmup > 0) {
+    executor.begin(mono_now(), false);
+    const bool warmed = sleep_until_or_stop(mono_now() + spec.warmup, stop);
+    recorder.collect();  // warmup samples are not part of any interval
+    if (!warmed) {
+      result.reason = stop.reason();
+      executor.stop(mono_now());
+      return result;
+    }
+  }
+  const Nanos t0 = mono_now();
+  IntervalClock clock(spec, t0, recorder, refresh, on_interval);
+  executor.begin(t0, true);
+  result.measured = true;
+  if (on_measured_start) on_measured_start(t0);
+  for (;;) {
+    const bool more = clock.tick(executor.vus());
+    executor.advance(clock.elapsed());
+    if (stop.stop_requested()) {
+      result.reason = stop.reason();
+      break;
+    }
+    if (!more) {
+      result.reason = StopReason::kEndOfStages;
+      break;
+    }
+  }
+  // At the planned end, iterations in flight get graceful_stop (from the planned end, not from
+  // a late tick); an early stop ends them now, as k6 does on Ctrl-C.
+  const Nanos deadline = result.reason == StopReason::kEndOfStages
+                             ? t0 + spec.total_duration() + spec.graceful_stop
+                             : mono_now();
+  result.interrupted = executor.stop(deadline).interrupted;
+  clock.finish(0);
+  return result;
+}
+
+}  // namespace lg::exec

@@ -1,0 +1,38 @@
+#pragma once
+// Drives any executor through one measured run on the calling thread: open its VUs, warm up,
+// start recording, tick the interval clock and move the executor along its stages, then the
+// two-step stop. The run ends at its planned end plus graceful_stop at the latest, whatever
+// the target is doing; an early stop (signal, abort_on_fail, infrastructure error) comes in
+// through the stop token and ends it at once.
+
+#include <functional>
+
+#include "harness/core/stop.hpp"
+#include "harness/exec/executor.hpp"
+#include "harness/exec/interval_clock.hpp"
+
+namespace lg::exec {
+
+/// How a conducted run ended.
+struct ConductResult {
+  StopReason reason = StopReason::kNone;  ///< kEndOfStages, or the token's reason
+  bool measured = false;                  ///< the measured phase started
+  int interrupted = 0;                    ///< iterations abandoned at the stop
+};
+
+/// Runs `executor` (configured by `spec`): open(), the warmup (unrecorded; what the shards
+/// hold afterwards is dropped), begin(t0, measured) with on_measured_start(t0) right after,
+/// on_interval for every 1 s interval and stage boundary (and once more for what finished
+/// during the graceful stop), advance() every control tick. Stops at the end of the stages
+/// (deadline: planned end + graceful_stop) or as soon as `stop` is requested (deadline: now).
+/// Throws what open() throws, before anything was measured.
+ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
+                      metrics::Recorder& recorder, const RefreshTracker& refresh,
+                      const StopToken& stop, const std::function<void(Nanos)>& on_measured_start,
+                      const IntervalFn& on_interval);
+
+/// Sleeps until `deadline` (mono ns) in short slices; returns false as soon as `stop` is
+/// requested.
+bool sleep_until_or_stop(Nanos deadline, const StopToken& stop);
+
+}  // namespace lg::exec

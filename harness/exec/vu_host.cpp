@@ -1,0 +1,75 @@
+#include "harness/exec/vu_host.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <future>
+#include <thread>
+
+namespace lg::exec {
+namespace {
+
+// Opens queue[next..] one after another; kOpenConcurrency of these run per loop.
+asio::awaitable<void> open_worker(std::shared_ptr<std::vector<HostedVu*>> queue,
+                                  std::shared_ptr<std::size_t> next) {
+  while (*next < queue->size()) {
+    HostedVu* h = (*queue)[(*next)++];
+    co_await h->vu->open();
+  }
+}
+
+}  // namespace
+
+void spawn(asio::io_context& loop, asio::awaitable<void> co, FirstError& errors,
+           std::atomic<int>* done) {
+  asio::co_spawn(loop, std::move(co), [&errors, done](std::exception_ptr e) {
+    if (e) errors.set(e);
+    if (done) done->fetch_sub(1, std::memory_order_acq_rel);
+  });
+}
+
+void open_all(Engine& engine, const std::vector<HostedVu*>& vus) {
+  std::vector<std::shared_ptr<std::vector<HostedVu*>>> per_loop(
+      static_cast<std::size_t>(engine.size()));
+  for (auto& q : per_loop) q = std::make_shared<std::vector<HostedVu*>>();
+  for (HostedVu* h : vus) per_loop[static_cast<std::size_t>(h->loop)]->push_back(h);
+  FirstError errors;
+  std::atomic<int> pending{0};
+  std::promise<void> all_done;
+  auto finished = all_done.get_future();
+  std::atomic<int> loops_left{engine.size()};
+  for (int l = 0; l < engine.size(); ++l) {
+    auto queue = per_loop[static_cast<std::size_t>(l)];
+    engine.post(l, [&, queue, l] {
+      auto next = std::make_shared<std::size_t>(0);
+      const int workers = static_cast<int>(std::min<std::size_t>(kOpenConcurrency, queue->size()));
+      pending.fetch_add(workers);
+      for (int w = 0; w < workers; ++w)
+        spawn(engine.loop(l), open_worker(queue, next), errors, &pending);
+      if (loops_left.fetch_sub(1) == 1) all_done.set_value();
+    });
+  }
+  finished.wait();  // every worker is spawned (and counted) once every loop ran its post
+  while (pending.load(std::memory_order_acquire) > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  errors.rethrow();
+}
+
+void cancel_at_target(const std::vector<Vu*>& vus, Nanos budget) {
+  if (vus.empty()) return;
+  const Nanos deadline = mono_now() + budget;
+  std::atomic<std::size_t> next{0};
+  const std::size_t threads = std::min<std::size_t>(8, vus.size());
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < vus.size() && mono_now() < deadline; i = next++) {
+        vus[i]->interrupt();
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+}
+
+}  // namespace lg::exec

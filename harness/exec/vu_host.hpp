@@ -1,0 +1,70 @@
+#pragma once
+// What every executor does with its VUs on the engine's loops: place them, open them several at
+// a time, run coroutines whose failures are kept rather than lost, and, at the hard stop,
+// abandon what is in flight and cancel it at the target.
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "harness/exec/engine.hpp"
+#include "harness/exec/vu.hpp"
+
+namespace lg::exec {
+
+/// A VU placed on a loop, with what its executor tracks about it. Only `busy` is read from
+/// other threads.
+struct HostedVu {
+  HostedVu(std::unique_ptr<Vu> v, int l, std::size_t i) : vu(std::move(v)), loop(l), index(i) {}
+  std::unique_ptr<Vu> vu;
+  int loop = 0;
+  std::size_t index = 0;          ///< global VU number (parameter and mix streams)
+  std::atomic<bool> busy{false};  ///< inside an iteration
+  /// Closed model: an idle VU waits on this timer (set to never expire); cancelling it wakes the
+  /// VU. Created on first use, on the VU's loop.
+  std::unique_ptr<asio::steady_timer> wake;
+};
+
+/// The first exception of many coroutines, kept for the conductor to rethrow.
+class FirstError {
+ public:
+  void set(std::exception_ptr e) {
+    std::lock_guard lock(mu_);
+    if (!first_) first_ = std::move(e);
+  }
+  /// Rethrows the first error, if any.
+  void rethrow() {
+    std::lock_guard lock(mu_);
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::exception_ptr first_;
+};
+
+/// Starts `co` on `loop`; when it ends, `done` is decremented (if given) and an exception it
+/// threw goes to `errors`.
+void spawn(asio::io_context& loop, asio::awaitable<void> co, FirstError& errors,
+           std::atomic<int>* done = nullptr);
+
+/// At most this many connections are being opened at once per loop: a thousand VUs do not
+/// arrive at the server as one burst of a thousand forks.
+inline constexpr int kOpenConcurrency = 16;
+
+/// Opens every VU of `vus` on its loop (at most kOpenConcurrency at a time per loop), and
+/// blocks until all have finished. Throws the first error one raised. Not from a loop thread.
+void open_all(Engine& engine, const std::vector<HostedVu*>& vus);
+
+/// Cancels, at the target, the operations of `vus` that were abandoned in flight (PQcancel
+/// blocks for a round trip each, so several run in parallel threads). Returns when all were
+/// sent or `budget` ns passed.
+void cancel_at_target(const std::vector<Vu*>& vus, Nanos budget);
+
+}  // namespace lg::exec
