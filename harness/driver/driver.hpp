@@ -5,7 +5,6 @@
 // VUs, as pgbench's -j threads and wrk's event loops do (REFERENCE.md "libpq: driving many
 // connections per thread", "Event-driven engines with Boost").
 
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility> (REFERENCE.md).
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <cstdint>

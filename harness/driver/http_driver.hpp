@@ -4,9 +4,6 @@
 // thread drives thousands of VUs with no select() cap (REFERENCE.md "Event-driven engines with
 // Boost"; "cpp-httplib 0.11.x client" for the limits this replaces). Plain http only.
 
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility> (REFERENCE.md);
-// clang-format would sort it after the Boost headers.
-// clang-format off
 #include <utility>
 // clang-format on
 

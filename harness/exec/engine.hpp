@@ -5,7 +5,6 @@
 // the recorder shard it writes belong to one loop. The conductor thread only posts control
 // work (start, ramp, stop) to the loops.
 
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility> (REFERENCE.md).
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

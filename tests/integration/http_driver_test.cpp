@@ -1,13 +1,8 @@
 // The Boost.Beast HTTP driver on one event loop (the test thread), against nginx and against a
 // scripted loopback server that misbehaves on purpose (never answers, closes connections).
 
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility> (REFERENCE.md);
-// clang-format would sort it after the Boost headers.
-// clang-format off
 #include <utility>
 // clang-format on
-
-#include "harness/driver/http_driver.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -33,6 +28,7 @@
 #include <vector>
 
 #include "harness/core/errors.hpp"
+#include "harness/driver/http_driver.hpp"
 #include "tests/integration/nginx_fixture.hpp"
 
 namespace lg::test {
