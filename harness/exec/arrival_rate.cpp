@@ -13,7 +13,6 @@ namespace lg::exec {
 namespace {
 
 constexpr Nanos kUnwind = kNanosPerSecond;
-constexpr Nanos kCancelBudget = 2 * kNanosPerSecond;
 // Hand-off lead bounds: the margin added to the measured wake-up lateness, and a cap so that a
 // stalled machine cannot make a loop poll for long.
 constexpr Nanos kLeadMargin = 20'000;
@@ -185,19 +184,17 @@ StopReport ArrivalRateExecutor::stop(Nanos deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
-  std::mutex mu;
-  std::vector<Vu*> abandoned;
+  std::atomic<int> abandoned{0};
   ctx_.engine.on_each([&](int l) {
     LoopState& ls = *loops_[static_cast<std::size_t>(l)];
     if (ls.opening) ls.opening->vu->abandon();
     for (auto& h : ls.pool) {
       if (!h->busy.load(std::memory_order_relaxed)) continue;
       h->vu->abandon();
-      std::lock_guard lock(mu);
-      abandoned.push_back(h->vu.get());
+      abandoned.fetch_add(1);
     }
   });
-  report.interrupted = static_cast<int>(abandoned.size());
+  report.interrupted = abandoned.load();
   const Nanos unwind = mono_now() + kUnwind;
   while (running_.load(std::memory_order_acquire) > 0 && mono_now() < unwind) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -205,7 +202,6 @@ StopReport ArrivalRateExecutor::stop(Nanos deadline) {
   if (running_.load() > 0) {
     std::fprintf(stderr, "loadgate: %d open-model tasks did not stop\n", running_.load());
   }
-  cancel_at_target(abandoned, kCancelBudget);
   ctx_.engine.on_each([&](int l) {
     LoopState& ls = *loops_[static_cast<std::size_t>(l)];
     ls.timer.reset();

@@ -36,6 +36,7 @@ ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
   IntervalClock clock(spec, t0, recorder, refresh, on_interval);
   executor.begin(t0, true);
   result.measured = true;
+  result.t0 = t0;
   if (on_measured_start) on_measured_start(t0);
   for (;;) {
     const bool more = clock.tick(executor.vus());
@@ -55,6 +56,7 @@ ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
                              ? t0 + spec.total_duration() + spec.graceful_stop
                              : mono_now();
   result.interrupted = executor.stop(deadline).interrupted;
+  result.end = mono_now();
   clock.finish(0);
   return result;
 }

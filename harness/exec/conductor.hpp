@@ -18,6 +18,8 @@ struct ConductResult {
   StopReason reason = StopReason::kNone;  ///< kEndOfStages, or the token's reason
   bool measured = false;                  ///< the measured phase started
   int interrupted = 0;                    ///< iterations abandoned at the stop
+  Nanos t0 = 0;   ///< mono ns of the measured start (0 when it never started)
+  Nanos end = 0;  ///< mono ns when the last VU had stopped
 };
 
 /// Runs `executor` (configured by `spec`): open(), the warmup (unrecorded; what the shards

@@ -65,8 +65,9 @@ class Executor {
   /// VUs active (closed model) or busy (open model) now.
   virtual int vus() const = 0;
   /// Two-step stop (k6 gracefulStop): starts no more iterations, lets those in flight finish
-  /// until `deadline` (mono ns), then abandons the rest at once and cancels their operations
-  /// at the target. Returns after every VU is closed. Idempotent.
+  /// until `deadline` (mono ns), then abandons the rest at once, closing their connections (a
+  /// PostgreSQL backend notices within a second, see PgDriver). Returns after every VU is
+  /// closed. Idempotent.
   virtual StopReport stop(Nanos deadline) = 0;
 };
 

@@ -14,7 +14,7 @@ namespace {
 
 // After the hard stop, how long VU coroutines get to unwind before they are given up on.
 constexpr Nanos kUnwind = kNanosPerSecond;
-// How long cancel requests for abandoned operations may take in all.
+// How long the cancel requests for VUs overdue after a ramp-down may take in all.
 constexpr Nanos kCancelBudget = 2 * kNanosPerSecond;
 
 }  // namespace
@@ -147,17 +147,15 @@ StopReport RampingVusExecutor::stop(Nanos deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
-  std::mutex mu;
-  std::vector<Vu*> abandoned;
+  std::atomic<int> abandoned{0};
   ctx_.engine.on_each([&](int l) {
     for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {
       if (!h->busy.load(std::memory_order_acquire)) continue;
       h->vu->abandon();
-      std::lock_guard lock(mu);
-      abandoned.push_back(h->vu.get());
+      abandoned.fetch_add(1);
     }
   });
-  report.interrupted = static_cast<int>(abandoned.size());
+  report.interrupted = abandoned.load();
   const Nanos unwind = mono_now() + kUnwind;
   while (running_.load(std::memory_order_acquire) > 0 && mono_now() < unwind) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -166,7 +164,6 @@ StopReport RampingVusExecutor::stop(Nanos deadline) {
     std::fprintf(stderr, "loadgate: %d VUs did not stop; their connections are closed\n",
                  running_.load());
   }
-  cancel_at_target(abandoned, kCancelBudget);
   ctx_.engine.on_each([&](int l) {
     for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {
       h->wake.reset();

@@ -62,9 +62,9 @@ inline constexpr int kOpenConcurrency = 16;
 /// blocks until all have finished. Throws the first error one raised. Not from a loop thread.
 void open_all(Engine& engine, const std::vector<HostedVu*>& vus);
 
-/// Cancels, at the target, the operations of `vus` that were abandoned in flight (PQcancel
-/// blocks for a round trip each, so several run in parallel threads). Returns when all were
-/// sent or `budget` ns passed.
+/// Interrupts the iterations of `vus` (Vu::interrupt: a PostgreSQL cancel request blocks for a
+/// round trip each, so several run in parallel threads). Returns when all were sent or
+/// `budget` ns passed.
 void cancel_at_target(const std::vector<Vu*>& vus, Nanos budget);
 
 }  // namespace lg::exec

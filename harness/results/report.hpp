@@ -35,6 +35,11 @@ struct OptionReport {
   bool measured = false;  ///< false when the run was cut short before this option
   /// Iterations still running at graceful_stop (or at an early stop), abandoned unrecorded.
   int interrupted_iterations = 0;
+  /// The measured part: its planned length (the stages) and how long it really took, from the
+  /// measured start until the last VU had stopped (graceful stop included); why it ended.
+  double planned_s = 0;
+  double measured_s = 0;
+  std::string stop_reason;
 };
 
 struct RunReport {

@@ -298,6 +298,8 @@ json option_json(const RunReport& r, const OptionReport& o) {
   }
   out["dropped_iterations"] = counter_sum(r.series, "dropped_iterations", opt, "read");
   out["interrupted_iterations"] = o.interrupted_iterations;
+  out["duration"] = {
+      {"planned_s", o.planned_s}, {"measured_s", o.measured_s}, {"stop_reason", o.stop_reason}};
   out["journeys"] = journeys_json(r, opt);
   out["checks"] = option_checks_json(r, opt);
   if (auto m = merge_series(r.series, "mv_age", make_tags({{"option", opt}}))) {

@@ -247,6 +247,9 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   }
   if (result.measured) emit_tail(r, option, option_start_s, w.slots, recorder, last_interval, t0);
   out.interrupted_iterations = result.interrupted;
+  out.planned_s = static_cast<double>(r.s.executor.total_duration()) / 1e9;
+  if (result.measured) out.measured_s = static_cast<double>(result.end - result.t0) / 1e9;
+  out.stop_reason = stop_reason_name(result.reason);
   refresher.reset();
   writer.reset();
   engine.stop();
