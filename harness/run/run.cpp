@@ -319,6 +319,15 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   const auto s = scenario::load_scenario(options.scenario_file, catalog.common_names(),
                                          catalog.common_write_names());
   const auto requests = compile_requests(s);
+  // Every VU holds a socket: the soft descriptor limit (often 1,024) goes up to the hard one.
+  const long fd_limit = exec::Engine::raise_fd_limit();
+  const int writers_peak = s.writer.enabled ? s.writer.executor.peak_vus() : 0;
+  if (fd_limit > 0 && s.executor.peak_vus() + writers_peak + 64 > fd_limit) {
+    std::fprintf(stderr,
+                 "loadgate: warning: %d VUs need more sockets than the file-descriptor limit "
+                 "(%ld); raise it with ulimit -Hn\n",
+                 s.executor.peak_vus() + writers_peak, fd_limit);
+  }
 
   results::RunReport report;
   report.scenario = &s;
