@@ -22,3 +22,14 @@ start_cluster() {
   dsn="$(sed -n 's/^kept embedded cluster: //p' "$work/keep.log")"
   data="$(sed -n 's/^  stop it with: pg_ctl -D \([^ ]*\) stop.*/\1/p' "$work/keep.log")"
 }
+
+# restart_cluster -c key=value...: restarts the kept cluster with extra server settings on top of
+# the ones loadgate started it with (a later -c wins), e.g. more connections or a preloaded
+# library. It runs as postgres when loadgate started it as root.
+restart_cluster() {
+  local base opts
+  base="$(dirname "$data")"
+  opts="-c listen_addresses= -c unix_socket_directories=$base -c port=5432 $*"
+  runuser -u postgres -- pg_ctl -D "$data" restart -m fast -w -o "$opts" >/dev/null 2>&1 ||
+    pg_ctl -D "$data" restart -m fast -w -o "$opts" >/dev/null
+}

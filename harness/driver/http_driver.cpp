@@ -1,5 +1,7 @@
 #include "harness/driver/http_driver.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -8,6 +10,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <limits>
@@ -207,8 +210,20 @@ asio::awaitable<Outcome> HttpDriver::run(const workload::RequestTemplate& t) {
   co_return classify(t, ec);
 }
 
+bool HttpDriver::peer_closed() noexcept {
+  char byte = 0;
+  const ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
 asio::awaitable<HttpDriver::error_code> HttpDriver::attempt() {
   error_code ec;
+  // A connection idle for long may have been closed by the server (nginx closes one that never
+  // sent a request after client_header_timeout, 60 s): a VU opened before a long ramp finds
+  // out here, before it sends, and reconnects. A busy connection skips the check (a syscall).
+  if (connected_ && std::chrono::steady_clock::now() - last_used_ > kIdleCheck && peer_closed()) {
+    drop();
+  }
   if (!connected_) ec = co_await connect();
   if (!ec && !canceled_) {
     stream_.expires_at(deadline_);
@@ -225,6 +240,7 @@ asio::awaitable<HttpDriver::error_code> HttpDriver::attempt() {
     drop();
   } else {
     reused_ = true;
+    last_used_ = std::chrono::steady_clock::now();
   }
   co_return ec;
 }
@@ -246,6 +262,7 @@ asio::awaitable<HttpDriver::error_code> HttpDriver::connect() {
   stream_.socket().set_option(tcp::no_delay(true), ignored);
   buffer_.clear();
   connected_ = true;
+  last_used_ = std::chrono::steady_clock::now();
   connects_.fetch_add(1, std::memory_order_relaxed);
   co_return ec;
 }

@@ -78,6 +78,7 @@ class HttpDriver final : public Driver {
   asio::awaitable<error_code> resolve();
   asio::awaitable<error_code> connect();
   asio::awaitable<error_code> attempt();
+  bool peer_closed() noexcept;
   asio::awaitable<Outcome> run(const workload::RequestTemplate& t);
   void reset_parser();
   void drop() noexcept;
@@ -102,6 +103,9 @@ class HttpDriver final : public Driver {
 
   std::chrono::steady_clock::time_point deadline_;  // of the operation in flight
   bool connected_ = false;
+  std::chrono::steady_clock::time_point last_used_;  // connected, or last answer received
+  // Idle longer than this, a connection is checked for a close by the server before use.
+  static constexpr std::chrono::seconds kIdleCheck{1};
   bool reused_ = false;     // the open connection has answered at least one request
   bool in_flight_ = false;  // open() or execute() is suspended on this driver's I/O
   bool canceled_ = false;   // abandon() hit the operation in flight

@@ -434,6 +434,24 @@ TEST(HttpDriver, ConnectionCloseFromTheServerReconnectsLazily) {
   EXPECT_EQ(d.reconnects(), 4);
 }
 
+// A VU connects before the run and may first send much later (a long ramp): nginx closes a
+// connection that sent no request after client_header_timeout. The driver notices before it
+// sends and reconnects, so the user's first request does not fail.
+TEST(HttpDriver, AConnectionTheServerClosedBeforeItsFirstRequestIsReplacedBeforeSending) {
+  NginxOptions options;
+  options.extra_config = "client_header_timeout 1s;";
+  NginxServer nginx(options);
+  asio::io_context loop;
+  const std::vector requests{get("/product")};
+  HttpDriver d(loop, base(nginx.base_url()), kTimeout, requests);
+  run(loop, open(d));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const Outcome o = execute_once(loop, d);
+  EXPECT_EQ(o.error, ErrorClass::kNone);
+  EXPECT_EQ(o.status, 200);
+  EXPECT_EQ(d.reconnects(), 1);
+}
+
 TEST(HttpDriver, OpenThrowsInfraErrorWhenNothingListens) {
   asio::io_context loop;
   tcp::acceptor closed(loop, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));

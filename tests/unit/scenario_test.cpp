@@ -437,6 +437,42 @@ TEST(ShippedScenarios, ScaleOneMillionTriggerDiffersOnlyInStrategyAndOptions) {
   EXPECT_EQ(t.writer.mix.size(), a.writer.mix.size());
 }
 
+// The migration plan's k6 script: 30 s -> 50 users, 1 m at 50, 30 s -> 100, 1 m at 100,
+// 30 s -> 0; listing then filtered search, 1 s of think time after each, checks on status and
+// 200 ms, p(95) < 200.
+TEST(ShippedScenarios, K6ProductsIsTheMigrationPlansScript) {
+  Scenario s = load_scenario(repo_scenario("k6-products.toml"), kKnownQueries);
+  EXPECT_EQ(s.database.options, (std::vector<char>{'C'}));
+  EXPECT_TRUE(s.http.catalog_api);
+  std::vector<int> targets;
+  for (const auto& st : s.executor.stages) targets.push_back(st.target);
+  EXPECT_EQ(targets, (std::vector<int>{50, 50, 100, 100, 0}));
+  EXPECT_EQ(s.executor.total_duration(), 210 * kNanosPerSecond);
+  ASSERT_EQ(s.journeys.size(), 1u);
+  ASSERT_EQ(s.journeys[0].steps.size(), 2u);
+  for (const auto& step : s.journeys[0].steps) {
+    EXPECT_EQ(step.think.kind, ThinkTime::Kind::kConstant);
+    EXPECT_EQ(step.think.a, kNanosPerSecond);
+    EXPECT_EQ(step.checks.status, 200);
+    EXPECT_EQ(step.checks.max_duration, 200 * kNanosPerMilli);
+  }
+  std::set<std::string> gated;
+  for (const auto& t : s.thresholds) gated.insert(t.selector + " " + t.source);
+  EXPECT_TRUE(gated.count("http_req_duration p(95)<200"));
+  EXPECT_TRUE(gated.count("checks rate>0.99"));
+}
+
+// The denormalization guide's 1,000 -> 5,000 users with sleep(1), against a static target.
+TEST(ShippedScenarios, K6Feed5000RampsToFiveThousandUsersWithThinkTime) {
+  Scenario s = load_scenario(repo_scenario("k6-feed-5000.toml"), kKnownQueries);
+  EXPECT_EQ(s.executor.peak_vus(), 5000);
+  EXPECT_EQ(s.executor.stages[1].target, 1000);
+  ASSERT_TRUE(s.http_workload());
+  EXPECT_EQ(s.http.base_url, "http://127.0.0.1:8089");
+  ASSERT_EQ(s.journeys.size(), 1u);
+  for (const auto& step : s.journeys[0].steps) EXPECT_EQ(step.think.a, kNanosPerSecond);
+}
+
 TEST(ShippedScenarios, RolloutStepsTheViewAndInjectsAFault) {
   Scenario s = load_scenario(repo_scenario("rollout.toml"), kKnownQueries);
   EXPECT_EQ(s.dataset.products, 100'000);
