@@ -243,6 +243,17 @@ Product ProductGenerator::make(std::int64_t id) const {
   return p;
 }
 
+void ProductGenerator::sku_into(std::int64_t id, std::string& out) const {
+  make_sku(out, id, sku_key_);
+}
+
+void ProductGenerator::name_and_slug_into(std::int64_t id, Product& p) const {
+  // The same stream as make_into, and name and slug are its first draws.
+  Rng rng = Rng::stream(seed_, "product", static_cast<std::uint64_t>(id));
+  p.id = id;
+  make_name_and_slug(p, rng);
+}
+
 void ProductGenerator::make_into(std::int64_t id, Product& p) const {
   // The stream depends only on (seed, id): any product can be recomputed in any order.
   Rng rng = Rng::stream(seed_, "product", static_cast<std::uint64_t>(id));

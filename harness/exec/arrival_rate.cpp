@@ -90,12 +90,16 @@ asio::awaitable<void> ArrivalRateExecutor::add_vu(LoopState& ls) {
   ls.opening.reset();
 }
 
-asio::awaitable<void> ArrivalRateExecutor::wait_until(LoopState& ls, Nanos intended) {
+asio::awaitable<void> ArrivalRateExecutor::wait_until(LoopState& ls, Nanos intended, Nanos gap) {
   // A sleeping loop wakes ~50-300 µs late on a virtual machine. The timer therefore fires
   // `lead` early, and the loop yields (running other VUs' I/O) until the intended start. The
-  // lead follows an EWMA (1/16) of the timer's lateness plus a margin.
-  if (intended - mono_now() > ls.lead) {
-    const Nanos wake = intended - ls.lead;
+  // lead follows an EWMA (1/16) of the timer's lateness plus a margin. It is at most a tenth
+  // of the gap between this loop's arrivals: at high rates the loop does not sleep between
+  // them (no wake-up to make up for), and polling for long would take the CPU the target
+  // needs on a small machine.
+  const Nanos lead = std::min(ls.lead, gap / 10);
+  if (intended - mono_now() > lead) {
+    const Nanos wake = intended - lead;
     ls.timer->expires_at(to_time_point(wake));
     boost::system::error_code ec;
     co_await ls.timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -121,12 +125,14 @@ asio::awaitable<void> ArrivalRateExecutor::dispatch(LoopState& ls, ArrivalSchedu
                                                     bool measured) {
   const int loops = ctx_.engine.size();
   metrics::RecorderShard& shard = ctx_.recorder.shard(static_cast<std::size_t>(ls.index));
+  Nanos previous = t0;
   for (std::uint64_t k = 0;; ++k) {
     const auto offset = schedule.next();
     if (!offset) break;
     if (loop_of_arrival(k, max_vus_, loops) != ls.index) continue;
     const Nanos intended = t0 + *offset;
-    co_await wait_until(ls, intended);
+    co_await wait_until(ls, intended, intended - previous);
+    previous = intended;
     if (ls.generation != generation || ls.stopping) break;
     HostedVu* h = idle_vu(ls);
     if (h == nullptr) {

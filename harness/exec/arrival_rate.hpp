@@ -67,7 +67,7 @@ class ArrivalRateExecutor final : public Executor {
   };
   asio::awaitable<void> dispatch(LoopState& ls, ArrivalSchedule schedule, Nanos t0,
                                  std::uint64_t generation, bool measured);
-  asio::awaitable<void> wait_until(LoopState& ls, Nanos intended);
+  asio::awaitable<void> wait_until(LoopState& ls, Nanos intended, Nanos gap);
   asio::awaitable<void> run_one(LoopState& ls, HostedVu& h, Nanos intended, bool measured);
   asio::awaitable<void> add_vu(LoopState& ls);
   HostedVu* idle_vu(LoopState& ls) noexcept;

@@ -129,9 +129,11 @@ void ParamGenerator::fill(std::string_view g, std::vector<std::optional<std::str
                           std::size_t& slot) {
   if (fill_write(g, out, slot)) return;
   std::string& s = slot_string(out, slot++);
-  if (g == "sku" || g == "slug") {
-    data_->make_into(random_id(), scratch_);
-    s.assign(g == "sku" ? scratch_.sku : scratch_.slug);
+  if (g == "sku") {
+    data_->sku_into(random_id(), s);
+  } else if (g == "slug") {
+    data_->name_and_slug_into(random_id(), scratch_);
+    s.assign(scratch_.slug);
   } else if (g == "category") {
     assign_int(s, data_->draw_category(rng_));
   } else if (g == "brand") {

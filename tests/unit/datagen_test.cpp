@@ -275,3 +275,25 @@ TEST(CopyFormat, PricesAndTimestampsUsePostgresTextForms) {
 
 }  // namespace
 }  // namespace lg::datagen
+
+namespace lg::datagen {
+namespace {
+
+// The parameter generators draw SKUs and slugs through the partial makers: they must be the
+// very values a full product carries, or lookups would miss.
+TEST(PartialMakers, SkuAndSlugEqualTheFullProducts) {
+  const ProductGenerator gen(42, 5000);
+  Product full, partial;
+  std::string sku;
+  for (std::int64_t id : {1, 2, 17, 2500, 4999, 5000, 123456}) {
+    gen.make_into(id, full);
+    gen.sku_into(id, sku);
+    gen.name_and_slug_into(id, partial);
+    EXPECT_EQ(sku, full.sku) << id;
+    EXPECT_EQ(partial.slug, full.slug) << id;
+    EXPECT_EQ(partial.name, full.name) << id;
+  }
+}
+
+}  // namespace
+}  // namespace lg::datagen
