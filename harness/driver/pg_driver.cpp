@@ -113,8 +113,9 @@ asio::awaitable<PgDriver::Wait> PgDriver::until_not_busy() {
   for (;;) {
     if (woke && PQconsumeInput(conn_) == 0) co_return Wait::kFailed;
     if (!PQisBusy(conn_)) co_return Wait::kReady;
-    // The loop's epoll is edge-triggered and libpq reads one chunk per call: after a partial
-    // read the rest may already sit in the socket, where no new edge will announce it.
+    // libpq reads one chunk per call: after a partial read the rest may already sit in the
+    // socket. Asio 1.18 re-arms the descriptor on every wait, which would report it; this
+    // check does not depend on that (the loop's epoll is edge-triggered).
     if (woke && readable_now()) continue;
     const Wait w = co_await wait(WaitType::wait_read);
     if (w != Wait::kReady) co_return w;

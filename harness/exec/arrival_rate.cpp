@@ -186,9 +186,7 @@ StopReport ArrivalRateExecutor::stop(Nanos deadline) {
       if (ls->timer) ls->timer->cancel();
     });
   }
-  while (running_.load(std::memory_order_acquire) > 0 && mono_now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  wait_for_zero(running_, deadline);
   // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
   std::atomic<int> abandoned{0};
   ctx_.engine.on_each([&](int l) {
@@ -201,12 +199,8 @@ StopReport ArrivalRateExecutor::stop(Nanos deadline) {
     }
   });
   report.interrupted = abandoned.load();
-  const Nanos unwind = mono_now() + kUnwind;
-  while (running_.load(std::memory_order_acquire) > 0 && mono_now() < unwind) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (running_.load() > 0) {
-    std::fprintf(stderr, "loadgate: %d open-model tasks did not stop\n", running_.load());
+  if (!wait_for_zero(running_, mono_now() + kUnwind)) {
+    std::fprintf(stderr, "loadgate: %d tasks did not stop after the hard stop\n", running_.load());
   }
   ctx_.engine.on_each([&](int l) {
     LoopState& ls = *loops_[static_cast<std::size_t>(l)];

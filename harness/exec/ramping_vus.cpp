@@ -143,9 +143,7 @@ StopReport RampingVusExecutor::stop(Nanos deadline) {
       }
     });
   }
-  while (running_.load(std::memory_order_acquire) > 0 && mono_now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  wait_for_zero(running_, deadline);
   // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
   std::atomic<int> abandoned{0};
   ctx_.engine.on_each([&](int l) {
@@ -156,13 +154,8 @@ StopReport RampingVusExecutor::stop(Nanos deadline) {
     }
   });
   report.interrupted = abandoned.load();
-  const Nanos unwind = mono_now() + kUnwind;
-  while (running_.load(std::memory_order_acquire) > 0 && mono_now() < unwind) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (running_.load() > 0) {
-    std::fprintf(stderr, "loadgate: %d VUs did not stop; their connections are closed\n",
-                 running_.load());
+  if (!wait_for_zero(running_, mono_now() + kUnwind)) {
+    std::fprintf(stderr, "loadgate: %d tasks did not stop after the hard stop\n", running_.load());
   }
   ctx_.engine.on_each([&](int l) {
     for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {

@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <future>
+#include <limits>
 #include <thread>
 
 namespace lg::exec {
@@ -28,6 +29,13 @@ void spawn(asio::io_context& loop, asio::awaitable<void> co, FirstError& errors,
   });
 }
 
+bool wait_for_zero(const std::atomic<int>& count, Nanos deadline) {
+  while (count.load(std::memory_order_acquire) > 0 && mono_now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return count.load(std::memory_order_acquire) == 0;
+}
+
 void open_all(Engine& engine, const std::vector<HostedVu*>& vus) {
   std::vector<std::shared_ptr<std::vector<HostedVu*>>> per_loop(
       static_cast<std::size_t>(engine.size()));
@@ -50,9 +58,7 @@ void open_all(Engine& engine, const std::vector<HostedVu*>& vus) {
     });
   }
   finished.wait();  // every worker is spawned (and counted) once every loop ran its post
-  while (pending.load(std::memory_order_acquire) > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  wait_for_zero(pending, std::numeric_limits<Nanos>::max());
   errors.rethrow();
 }
 

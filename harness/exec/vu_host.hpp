@@ -54,6 +54,10 @@ class FirstError {
 void spawn(asio::io_context& loop, asio::awaitable<void> co, FirstError& errors,
            std::atomic<int>* done = nullptr);
 
+/// Sleeps in 1 ms steps until `count` is 0 or mono_now() passes `deadline`; true when it
+/// reached 0. The conductor's way to wait for coroutines on the loops to end.
+bool wait_for_zero(const std::atomic<int>& count, Nanos deadline);
+
 /// At most this many connections are being opened at once per loop: a thousand VUs do not
 /// arrive at the server as one burst of a thousand forks.
 inline constexpr int kOpenConcurrency = 16;

@@ -305,6 +305,17 @@ std::vector<workload::RequestTemplate> compile_requests(const scenario::Scenario
   return out;
 }
 
+// The executors' own validation (k6's executor Validate) on top of the loader's: the first
+// problem, as bad input naming the section.
+void check_executors(const scenario::Scenario& s) {
+  for (const auto& [field, spec] :
+       {std::pair{"executor", &s.executor}, std::pair{"writer", &s.writer.executor}}) {
+    if (field == std::string("writer") && !s.writer.enabled) continue;
+    const auto problems = exec::validate(*spec);
+    if (!problems.empty()) throw InputError(field, problems.front());
+  }
+}
+
 }  // namespace
 
 std::filesystem::path default_sql_dir() {
@@ -319,6 +330,7 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   const auto s = scenario::load_scenario(options.scenario_file, catalog.common_names(),
                                          catalog.common_write_names());
   const auto requests = compile_requests(s);
+  check_executors(s);
   // Every VU holds a socket: the soft descriptor limit (often 1,024) goes up to the hard one.
   const long fd_limit = exec::Engine::raise_fd_limit();
   const int writers_peak = s.writer.enabled ? s.writer.executor.peak_vus() : 0;

@@ -101,7 +101,7 @@ TEST_F(EngineAtScale, EverySampleIsAStatementTheServerRanAt16And256And1000Vus) {
               << "/s, p99 " << all["p99_ms"] << " ms\n";
     EXPECT_EQ(all["errors"].get<std::int64_t>(), 0);
     EXPECT_EQ(a["interrupted_iterations"].get<int>(), 0);
-    EXPECT_GT(all["count"].get<std::int64_t>(), vus);
+    EXPECT_GE(all["count"].get<std::int64_t>(), vus);  // every VU finished its first
     EXPECT_EQ(all["count"].get<std::int64_t>(), server_calls(conn));
   }
   fs::remove_all(dir);
