@@ -123,6 +123,116 @@ void emit_tail(const OptionRun& r, char option, double option_start_s,
   r.agg.add_interval(tail, std::move(data));
 }
 
+// How VUs are made for one option: the reads' VUs (SQL or HTTP) and the write mix's (SQL).
+// Same streams on every option: VU v draws the same journeys, parameters and think times on
+// A, B and C. Writer VU w draws from its own stream and inserts ids N+1+w, N+1+w+max_writers,
+// ...: the same writes on every option, and no two writer VUs ever insert the same id.
+struct VuFactories {
+  exec::VuFactory reads;
+  exec::VuFactory writes;
+};
+
+VuFactories vu_factories(const OptionRun& r, const OptionWorkload& w, exec::Engine& engine,
+                         metrics::Recorder& recorder, const exec::RefreshTracker& tracker,
+                         const std::optional<driver::BaseUrl>& base_url) {
+  const std::uint64_t seed = r.s.dataset.seed;
+  VuFactories f;
+  f.reads = [&r, &w, &engine, &recorder, &tracker, &base_url, seed](std::size_t v, int l) {
+    auto& loop = engine.loop(l);
+    std::unique_ptr<driver::Driver> drv;
+    if (base_url) {
+      drv = std::make_unique<driver::HttpDriver>(loop, *base_url, r.s.http.timeout, r.requests);
+    } else {
+      drv = std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.read_statements);
+    }
+    return std::make_unique<exec::Vu>(std::move(drv), workload::ParamGenerator(r.gen, seed, v),
+                                      Rng::stream(seed, "mix", v), Rng::stream(seed, "think", v),
+                                      loop, recorder.shard(static_cast<std::size_t>(l)), w.reads,
+                                      tracker);
+  };
+  const int writers = r.s.writer.enabled ? r.s.writer.executor.peak_vus() : 0;
+  f.writes = [&r, &w, &engine, &recorder, &tracker, seed, writers](std::size_t v, int l) {
+    auto& loop = engine.loop(l);
+    workload::ParamGenerator params(r.gen, seed, kWriterStream + v);
+    params.set_insert_lane(r.gen.count() + 1 + static_cast<std::int64_t>(v), writers);
+    return std::make_unique<exec::Vu>(
+        std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.write_statements),
+        std::move(params), Rng::stream(seed, "write-mix", v), Rng::stream(seed, "write-think", v),
+        loop, recorder.shard(static_cast<std::size_t>(l)), w.writes, tracker);
+  };
+  return f;
+}
+
+// The background activities of one option, started at the measured start and stopped after
+// the executor: the write mix, the refresher and the staleness probe (option C), and the timed
+// steps (rollout percentages, faults).
+class OptionBackground {
+ public:
+  OptionBackground(const OptionRun& r, char option, const OptionWorkload& w,
+                   const exec::ExecutionContext& write_ctx, metrics::Recorder& recorder,
+                   const Shards& shards, exec::RefreshTracker& tracker, const std::string& base_url)
+      : s_(r.s), steps_(plan_steps(r.s, option, base_url, r.target.conninfo)) {
+    if (r.s.writer.enabled) {
+      writer_ = exec::make_executor(r.s.writer.executor, write_ctx);
+      writer_->open();
+    }
+    if (option == 'C' && r.s.refresher.enabled) {
+      refresher_ = std::make_unique<background::Refresher>(
+          r.target.conninfo, r.s.refresher, recorder.shard(shards.refresher()), w.refresh, tracker);
+    }
+    if (option == 'C' && r.s.staleness.enabled) {
+      // Product 1 carries the markers: it exists in every dataset (ids are 1..N).
+      probe_ = std::make_unique<background::StalenessProbe>(
+          r.target.conninfo, 1, read_relation_sql(r.s, option, "loadgate_c.mv_product_search"),
+          r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness);
+    }
+  }
+
+  void start(Nanos t0) {
+    if (refresher_) refresher_->start(t0);
+    if (writer_) writer_->begin(t0, true);
+    if (probe_) probe_->start(t0);
+    steps_.start(t0);
+  }
+
+  // Stops everything; the write mix's writes in flight get its graceful stop when the stages
+  // ended as planned, none after an early stop. What they did goes into `out`.
+  void stop(StopReason reason, results::OptionReport& out) {
+    steps_.stop();
+    out.steps = steps_.events();
+    if (writer_) {
+      writer_->stop(reason == StopReason::kEndOfStages
+                        ? mono_now() + s_.writer.executor.graceful_stop
+                        : mono_now());
+    }
+    if (refresher_) {
+      refresher_->stop();
+      out.refreshes = refresher_->events();
+      out.live_sync_setup_s = static_cast<double>(refresher_->live_sync_setup()) / 1e9;
+    }
+    if (probe_) {
+      probe_->stop();
+      out.staleness_markers = probe_->written();
+      out.staleness_unseen = probe_->pending();
+    }
+  }
+
+ private:
+  const scenario::Scenario& s_;
+  background::StepRunner steps_;
+  std::unique_ptr<exec::Executor> writer_;
+  std::unique_ptr<background::Refresher> refresher_;
+  std::unique_ptr<background::StalenessProbe> probe_;
+};
+
+// The HTTP target's base URL of a run (nullopt for SQL). Throws InputError if unusable.
+std::optional<driver::BaseUrl> base_url_of(const OptionRun& r, const HttpTarget& http) {
+  if (!r.s.http_workload()) return std::nullopt;
+  auto base = driver::parse_base_url(http.base_url);
+  if (!base) throw InputError("http.base_url", "not a usable URL: " + http.base_url);
+  return base;
+}
+
 // Measures one option; returns false when the run was stopped early.
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
   const OptionWorkload w = make_workload(r.s, r.catalog, option, r.requests);
@@ -135,63 +245,14 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   }
   const HttpTarget http = open_http_target(r, option, std::max(1, r.s.executor.peak_vus()));
   out.base_url = http.base_url;
-  std::optional<driver::BaseUrl> base_url;
-  if (r.s.http_workload()) {
-    base_url = driver::parse_base_url(http.base_url);
-    if (!base_url) throw InputError("http.base_url", "not a usable URL: " + http.base_url);
-  }
-
+  const auto base_url = base_url_of(r, http);
   exec::RefreshTracker tracker;
-  // Same streams on every option: VU v draws the same journeys, parameters and think times on
-  // A, B and C.
-  const exec::VuFactory make_vu = [&](std::size_t v, int l) {
-    auto& loop = engine.loop(l);
-    std::unique_ptr<driver::Driver> drv;
-    if (base_url) {
-      drv = std::make_unique<driver::HttpDriver>(loop, *base_url, r.s.http.timeout, r.requests);
-    } else {
-      drv = std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.read_statements);
-    }
-    return std::make_unique<exec::Vu>(
-        std::move(drv), workload::ParamGenerator(r.gen, r.s.dataset.seed, v),
-        Rng::stream(r.s.dataset.seed, "mix", v), Rng::stream(r.s.dataset.seed, "think", v), loop,
-        recorder.shard(static_cast<std::size_t>(l)), w.reads, tracker);
-  };
-  const int max_writers = r.s.writer.enabled ? r.s.writer.executor.peak_vus() : 0;
-  // Writer VU w draws from its own stream and inserts ids N+1+w, N+1+w+max_writers, ...: the
-  // same writes on every option, and no two writer VUs ever insert the same id.
-  const exec::VuFactory make_writer = [&](std::size_t v, int l) {
-    auto& loop = engine.loop(l);
-    workload::ParamGenerator params(r.gen, r.s.dataset.seed, kWriterStream + v);
-    params.set_insert_lane(r.gen.count() + 1 + static_cast<std::int64_t>(v), max_writers);
-    return std::make_unique<exec::Vu>(
-        std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.write_statements),
-        std::move(params), Rng::stream(r.s.dataset.seed, "write-mix", v),
-        Rng::stream(r.s.dataset.seed, "write-think", v), loop,
-        recorder.shard(static_cast<std::size_t>(l)), w.writes, tracker);
-  };
-  const exec::ExecutionContext read_ctx{engine, make_vu, recorder, w.dropped, r.s.dataset.seed};
-  const exec::ExecutionContext write_ctx{engine, make_writer, recorder, w.write_dropped,
+  const VuFactories make = vu_factories(r, w, engine, recorder, tracker, base_url);
+  const exec::ExecutionContext read_ctx{engine, make.reads, recorder, w.dropped, r.s.dataset.seed};
+  const exec::ExecutionContext write_ctx{engine, make.writes, recorder, w.write_dropped,
                                          r.s.dataset.seed ^ kWriterStream};
   auto executor = exec::make_executor(r.s.executor, read_ctx);
-  std::unique_ptr<exec::Executor> writer;
-  if (r.s.writer.enabled) {
-    writer = exec::make_executor(r.s.writer.executor, write_ctx);
-    writer->open();
-  }
-  background::StepRunner steps(plan_steps(r.s, option, http.base_url, r.target.conninfo));
-  std::unique_ptr<background::Refresher> refresher;
-  if (option == 'C' && r.s.refresher.enabled) {
-    refresher = std::make_unique<background::Refresher>(
-        r.target.conninfo, r.s.refresher, recorder.shard(shards.refresher()), w.refresh, tracker);
-  }
-  std::unique_ptr<background::StalenessProbe> probe;
-  if (option == 'C' && r.s.staleness.enabled) {
-    // Product 1 carries the markers: it exists in every dataset (ids are 1..N).
-    probe = std::make_unique<background::StalenessProbe>(
-        r.target.conninfo, 1, read_relation_sql(r.s, option, "loadgate_c.mv_product_search"),
-        r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness);
-  }
+  OptionBackground background(r, option, w, write_ctx, recorder, shards, tracker, http.base_url);
 
   db::BufferStats before;
   double option_start_s = 0;
@@ -201,10 +262,7 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     option_start_s = results::epoch_seconds_now() - r.run_start_epoch_s;
     t0 = start;
     tracker.snapshot_at.store(t0);
-    if (refresher) refresher->start(t0);
-    if (writer) writer->begin(t0, true);
-    if (probe) probe->start(t0);
-    steps.start(t0);
+    background.start(t0);
   };
   const std::string option_tag(1, option);
   exec::IntervalInfo last_interval;
@@ -227,38 +285,19 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
                                     on_start, on_interval);
   executor.reset();  // the VUs' connections close here, which makes their backends flush stats
   r.progress.end_option();
-  steps.stop();
-  out.steps = steps.events();
-  if (writer) {
-    // The write mix ends with the reads; its in-flight writes get the same graceful stop.
-    writer->stop(result.reason == StopReason::kEndOfStages
-                     ? mono_now() + r.s.writer.executor.graceful_stop
-                     : mono_now());
-  }
-  if (refresher) refresher->stop();
-  if (probe) {
-    probe->stop();
-    out.staleness_markers = probe->written();
-    out.staleness_unseen = probe->pending();
-  }
-  if (refresher) {
-    out.refreshes = refresher->events();
-    out.live_sync_setup_s = static_cast<double>(refresher->live_sync_setup()) / 1e9;
-  }
+  background.stop(result.reason, out);
   if (result.measured) emit_tail(r, option, option_start_s, w.slots, recorder, last_interval, t0);
   out.interrupted_iterations = result.interrupted;
   out.planned_s = static_cast<double>(r.s.executor.total_duration()) / 1e9;
   if (result.measured) out.measured_s = static_cast<double>(result.end - result.t0) / 1e9;
   out.stop_reason = stop_reason_name(result.reason);
-  refresher.reset();
-  writer.reset();
+  out.measured = result.measured;
   engine.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto after = db::buffer_stats(r.admin);
   out.blks_hit = after.blks_hit - before.blks_hit;
   out.blks_read = after.blks_read - before.blks_read;
   out.buffer_hit_ratio = db::hit_ratio(before, after);
-  out.measured = result.measured;
   return result.reason == StopReason::kEndOfStages;
 }
 
