@@ -199,7 +199,9 @@ StopReport ArrivalRateExecutor::stop(Nanos deadline) {
     }
   });
   report.interrupted = abandoned.load();
-  if (!wait_for_zero(running_, mono_now() + kUnwind)) {
+  const bool unwound = wait_for_zero(running_, mono_now() + kUnwind);
+  report.stopped_at = mono_now();
+  if (!unwound) {
     std::fprintf(stderr, "loadgate: %d tasks did not stop after the hard stop\n", running_.load());
   }
   ctx_.engine.on_each([&](int l) {

@@ -55,9 +55,10 @@ ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
   const Nanos deadline = result.reason == StopReason::kEndOfStages
                              ? t0 + spec.total_duration() + spec.graceful_stop
                              : mono_now();
-  result.interrupted = executor.stop(deadline).interrupted;
-  result.end = mono_now();
-  clock.finish(0);
+  const StopReport stopped = executor.stop(deadline);
+  result.interrupted = stopped.interrupted;
+  result.end = stopped.stopped_at != 0 ? stopped.stopped_at : mono_now();
+  clock.finish(0, result.end);
   return result;
 }
 

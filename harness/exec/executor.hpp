@@ -44,7 +44,8 @@ struct ExecutionPlan {
 
 /// What the two-step stop found.
 struct StopReport {
-  int interrupted = 0;  ///< iterations cut short at graceful_stop (not recorded)
+  int interrupted = 0;   ///< iterations cut short at graceful_stop (not recorded)
+  Nanos stopped_at = 0;  ///< mono ns when the last VU had stopped (before its cleanup)
 };
 
 /// The executor runtime. The conductor calls open(), begin() (warmup, then measured),

@@ -41,6 +41,8 @@ bool IntervalClock::tick(int vus) {
   return stage_ < spec_.stages.size();
 }
 
-void IntervalClock::finish(int vus) { emit(std::max(interval_start_, elapsed()), vus); }
+void IntervalClock::finish(int vus, Nanos end) {
+  emit(std::max(interval_start_, end != 0 ? end - t0_ : elapsed()), vus);
+}
 
 }  // namespace lg::exec

@@ -39,8 +39,8 @@ class IntervalClock {
   /// ns since the measured start.
   Nanos elapsed() const noexcept { return mono_now() - t0_; }
   /// Emits what was recorded since the last interval (samples finished during graceful stop)
-  /// as a last interval of the current stage, ending now.
-  void finish(int vus);
+  /// as a last interval of the current stage, ending at `end` (mono ns; 0: now).
+  void finish(int vus, Nanos end = 0);
 
  private:
   void emit(Nanos end, int vus);

@@ -23,7 +23,9 @@ RecorderShard::RecorderShard(std::size_t slots) {
 
 void RecorderShard::record(SlotId slot, std::int64_t value_us, bool error) noexcept {
   const auto token = phaser_.writer_enter();
-  SlotData& d = buffers_[active_.load(std::memory_order_relaxed)][slot];
+  // Acquire: a writer that sees the buffer the collector just switched to also sees that
+  // buffer's reset from the collection before (the phaser orders only the old phase's writers).
+  SlotData& d = buffers_[active_.load(std::memory_order_acquire)][slot];
   if (!d.hist.record(value_us)) ++d.out_of_range;
   ++d.count;
   if (error) ++d.errors;
@@ -32,13 +34,13 @@ void RecorderShard::record(SlotId slot, std::int64_t value_us, bool error) noexc
 
 void RecorderShard::count(SlotId slot, std::int64_t n) noexcept {
   const auto token = phaser_.writer_enter();
-  buffers_[active_.load(std::memory_order_relaxed)][slot].count += n;
+  buffers_[active_.load(std::memory_order_acquire)][slot].count += n;
   phaser_.writer_exit(token);
 }
 
 void RecorderShard::rate(SlotId slot, bool hit) noexcept {
   const auto token = phaser_.writer_enter();
-  SlotData& d = buffers_[active_.load(std::memory_order_relaxed)][slot];
+  SlotData& d = buffers_[active_.load(std::memory_order_acquire)][slot];
   ++d.count;
   if (hit) ++d.errors;
   phaser_.writer_exit(token);
