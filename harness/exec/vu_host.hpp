@@ -1,7 +1,7 @@
 #pragma once
 // What every executor does with its VUs on the engine's loops: place them, open them several at
-// a time, run coroutines whose failures are kept rather than lost, and, at the hard stop,
-// abandon what is in flight and cancel it at the target.
+// a time, run coroutines whose failures are kept rather than lost, wait for them to end, and
+// interrupt iterations that outlived a ramp-down's grace.
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
