@@ -67,7 +67,7 @@ void BM_RecorderShardRecord(benchmark::State& state) {
   RecorderShard shard(1);
   std::size_t i = 0;
   for (auto _ : state) {
-    for (int k = 0; k < kBatch; ++k) shard.record(0, stream[i++ & (kStreamLen - 1)], false);
+    for (int k = 0; k < kBatch; ++k) shard.record(0, stream[i++ & (kStreamLen - 1)]);
     benchmark::ClobberMemory();
   }
   set_per_value(state);

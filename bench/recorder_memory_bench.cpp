@@ -43,7 +43,7 @@ void BM_RecorderResidentMemory(benchmark::State& state) {
       for (std::size_t s = 0; s < shards; ++s) {
         for (SlotId slot = 0; slot < kSlots; ++slot) {
           for (int k = 0; k < kSamplesPerSlot; ++k) {
-            recorder.shard(s).record(slot, std::llround(std::exp(log_us(rng))), false);
+            recorder.shard(s).record(slot, std::llround(std::exp(log_us(rng))));
           }
         }
       }

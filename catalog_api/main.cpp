@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "catalog_api/cli.hpp"
+#include "catalog_api/id_sequence.hpp"
 #include "catalog_api/pool.hpp"
 #include "catalog_api/server.hpp"
 #include "harness/core/errors.hpp"
@@ -85,6 +86,16 @@ int main(int argc, char** argv) {
     pool = std::make_unique<lg::api::ConnectionPool>(opts.pool);
   } catch (const lg::api::DbUnavailable& e) {
     return fail(3, e.what());
+  }
+  // Not fatal: reads need no sequence, and a role without CREATE on the schema (or a
+  // database without the option's schema) can still serve them; creations then answer 500.
+  try {
+    lg::api::prepare_id_sequence(*pool, opts.option);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr,
+                 "catalog-api: warning: no id sequence (%s); POST /api/products without an id "
+                 "will fail\n",
+                 e.what());
   }
   lg::api::AppState app(opts.option, *pool, opts.rollout_percent);
   ApiServer server(app, opts.server);

@@ -1,5 +1,7 @@
 #include "catalog_api/product_sql.hpp"
 
+#include "catalog_api/id_sequence.hpp"
+
 namespace lg::api {
 namespace {
 
@@ -19,8 +21,11 @@ constexpr const char* kFieldsObject =
     "jsonb_build_object('sku', $2::text, 'description', $5::text, 'categoryId', $6::int, "
     "'brand', $7::text, 'price', $8::numeric(10, 2), 'stock', $9::int)";
 
-std::string next_id(const char* table) {
-  return std::string("coalesce($1::bigint, (SELECT coalesce(max(id), 0) + 1 FROM ") + table + "))";
+// The explicit id, or the sequence's next one (never max(id) + 1: that overflows after an
+// explicit id of 2^63 - 1, and concurrent creations compute the same value). COALESCE calls
+// nextval only when $1 is NULL, so an explicit id consumes no sequence value.
+std::string next_id(Option option) {
+  return "coalesce($1::bigint, nextval('" + id_sequence(option) + "'))";
 }
 
 std::string returning(Option option) {
@@ -43,14 +48,14 @@ SqlText insert_product_sql(Option option, const ProductFields& f) {
     sql +=
         " (id, sku, slug, name, description, category_id, brand, price, stock, status, "
         "created_at, updated_at) SELECT " +
-        next_id(t.from) +
+        next_id(option) +
         ", $2::text, $3::text, $4::text, $5::text, $6::int, $7::text, $8::numeric(10, 2), "
         "$9::int, $10::text, now(), now()";
   } else {
     sql +=
         " (id, post_type_id, slug, title, status, created_at, updated_at, \"customFields\") "
         "SELECT " +
-        next_id(t.from) + ", 1, $3::text, $4::text, $10::text, now(), now(), " + kFieldsObject;
+        next_id(option) + ", 1, $3::text, $4::text, $10::text, now(), now(), " + kFieldsObject;
   }
   return {sql + returning(option), field_params(f, f.id)};
 }

@@ -15,8 +15,9 @@ namespace lg::api {
 SqlText product_by_slug_sql(Option option, const std::string& slug);
 
 /// Inserts a product and RETURNs it (same columns as product_by_slug_sql). The id is f.id or,
-/// when absent, max(id) + 1 computed in the statement: a concurrent insert can take the same
-/// id, so the caller retries on a primary-key violation (is_primary_key_violation).
+/// when absent, nextval of the option's id sequence (id_sequence.hpp): that id can be taken by
+/// an explicit id or another writer, so the caller skips the sequence past it and retries on a
+/// primary-key violation (is_primary_key_constraint).
 SqlText insert_product_sql(Option option, const ProductFields& f);
 
 /// Updates the given fields of product `id` (absent fields keep their value, the other

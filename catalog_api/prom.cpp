@@ -28,6 +28,13 @@ std::string labels(Route r, std::string_view extra_name, std::string_view extra_
   return s;
 }
 
+void append_metric(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help, const std::string& value) {
+  const std::string n(name);
+  out += "# HELP " + n + " " + std::string(help) + "\n# TYPE " + n + " " + std::string(type) +
+         "\n" + n + " " + value + "\n";
+}
+
 }  // namespace
 
 std::string_view route_method(Route r) {
@@ -75,6 +82,15 @@ std::string_view route_label(Route r) {
       break;
   }
   return "unmatched";
+}
+
+void append_counter(std::string& out, std::string_view name, std::string_view help,
+                    std::uint64_t value) {
+  append_metric(out, name, "counter", help, std::to_string(value));
+}
+
+void append_gauge(std::string& out, std::string_view name, std::string_view help, double value) {
+  append_metric(out, name, "gauge", help, number(value));
 }
 
 void Metrics::observe(Route r, ReadSource s, double seconds) noexcept {

@@ -40,6 +40,12 @@ std::string_view route_method(Route r);
 /// Route pattern, e.g. "/api/products/:slug" (the `route` label); "unmatched" for kUnmatched.
 std::string_view route_label(Route r);
 
+/// Appends a counter without labels, with its HELP and TYPE lines.
+void append_counter(std::string& out, std::string_view name, std::string_view help,
+                    std::uint64_t value);
+/// Appends a gauge without labels, with its HELP and TYPE lines (NaN allowed).
+void append_gauge(std::string& out, std::string_view name, std::string_view help, double value);
+
 /// The metric registry of one server. Thread-safe.
 class Metrics {
  public:

@@ -89,7 +89,7 @@ bool valid_utf8(std::string_view s) noexcept;
 
 /// A product's writable fields from a POST/PUT body; absent fields are nullopt.
 struct ProductFields {
-  std::optional<std::int64_t> id;  ///< POST only; otherwise the server picks max(id) + 1
+  std::optional<std::int64_t> id;  ///< POST only; otherwise the id sequence picks it
   std::optional<std::string> sku, slug, name, description, brand;
   std::optional<std::int32_t> category_id;
   std::optional<std::string> price;  ///< "123.45": exactly two decimals, < 100000000

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "catalog_api/http_util.hpp"
+
 namespace lg::api {
 namespace {
 
@@ -12,7 +14,6 @@ constexpr std::size_t kKeepAliveMaxCount = std::size_t{1} << 30;
 constexpr time_t kKeepAliveTimeoutS = 60;
 constexpr time_t kReadTimeoutS = 10;
 constexpr time_t kWriteTimeoutS = 10;
-constexpr std::size_t kMaxBodyBytes = 1 << 20;
 
 }  // namespace
 
@@ -45,7 +46,9 @@ void ApiServer::tune() {
   // should not be cut off while the harness is still measuring it.
   server_.set_read_timeout(kReadTimeoutS);
   server_.set_write_timeout(kWriteTimeoutS);
-  // Product bodies are small; anything larger is refused (413) before it is parsed.
+  // Product bodies are small. This limit only covers bodies with a Content-Length (not chunked
+  // ones), and cpp-httplib reads an oversized one whole before its 413: request_guard.hpp
+  // refuses those first and the routes' content readers bound every body; this is a backstop.
   server_.set_payload_max_length(kMaxBodyBytes);
   // Replaces default_socket_options (SO_REUSEPORT, which would let two servers share a port
   // silently): plain SO_REUSEADDR, and remember the listening socket for bind().

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian packages) and builds loadgate, its tests and benchmarks
-# into build/ (override with BUILD_DIR). Idempotent: re-running only rebuilds what changed.
+# into build/ (override with BUILD_DIR; LOADGATE_TESTS=OFF builds loadgate and catalog-api
+# only). Idempotent: re-running only rebuilds what changed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
-bash "$root/ci/install-deps.sh"
+# LOADGATE_TESTS=OFF (the main job): no tests or benchmarks, nor the packages only they need.
+tests="${LOADGATE_TESTS:-ON}"
+if [ "$tests" = "ON" ]; then
+  bash "$root/ci/install-deps.sh" --tests
+else
+  bash "$root/ci/install-deps.sh"
+fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
-  -DLOADGATE_WERROR="${LOADGATE_WERROR:-OFF}" >/dev/null
+  -DLOADGATE_WERROR="${LOADGATE_WERROR:-OFF}" -DLOADGATE_TESTS="$tests" \
+  -DLOADGATE_BENCH="$tests" >/dev/null
 cmake --build "$build" -j "$(nproc)"

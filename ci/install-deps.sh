@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages loadgate's build and tests need. Idempotent: when everything is
-# already installed it does nothing (no apt-get update, no sudo). It never starts a PostgreSQL
-# cluster; loadgate starts its own embedded one.
+# Installs the Debian packages loadgate's build needs; with --tests, also what its tests and
+# benchmarks need (GoogleTest, Google Benchmark, a browser and a Java runtime for the report and
+# HdrHistogram interop tests, nginx and wrk). The main job installs only the first set.
+# Idempotent: when everything is already installed it does nothing (no apt-get update, no
+# sudo). It never starts a PostgreSQL cluster; loadgate starts its own embedded one.
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
   libpq-dev libboost-program-options-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
-  libgtest-dev libbenchmark-dev libcpp-httplib-dev
-  gnuplot-nox chromium libxml2-utils
+  libcpp-httplib-dev gnuplot-nox
   postgresql-15 postgresql-contrib-15 postgresql-client-15
-  libhdrhistogram-java default-jre-headless
-  nginx wrk
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(
+    libgtest-dev libbenchmark-dev chromium libxml2-utils
+    libhdrhistogram-java default-jre-headless
+    nginx wrk
+  )
+fi
 
 # A package counts as present when it is installed, or when an installed package provides it
 # (on Debian 12 postgresql-contrib-15 is a virtual package provided by postgresql-15).

@@ -17,26 +17,29 @@ constexpr Nanos kStopCheck = 50 * kNanosPerMilli;
 
 Refresher::Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
                      metrics::RecorderShard& shard, metrics::SlotId slot_duration,
-                     exec::RefreshTracker& tracker)
-    : conn_(db::Connection::open(conninfo)),
+                     exec::RefreshTracker& tracker, db::ConnectionLog* log)
+    : conn_(conninfo, "refresher", log,
+            [this](db::Connection& c) {
+              c.exec("SET application_name = 'loadgate refresher'");
+              backend_pid_ = std::stoi(std::string(c.query("SELECT pg_backend_pid()").get(0, 0)));
+            }),
       spec_(spec),
       shard_(shard),
       slot_(slot_duration),
       tracker_(tracker) {
-  conn_.exec("SET application_name = 'loadgate refresher'");
-  backend_pid_ = std::stoi(std::string(conn_.query("SELECT pg_backend_pid()").get(0, 0)));
+  db::Connection& c = conn_.get();
   if (spec_.strategy == scenario::RefreshStrategy::kDebounced) {
-    conn_.exec("DELETE FROM loadgate_c.mv_refresh_queue");
-    conn_.exec("ALTER TABLE loadgate_c.custom_posts ENABLE TRIGGER mv_refresh_enqueue");
+    c.exec("DELETE FROM loadgate_c.mv_refresh_queue");
+    c.exec("ALTER TABLE loadgate_c.custom_posts ENABLE TRIGGER mv_refresh_enqueue");
   }
   if (spec_.strategy == scenario::RefreshStrategy::kTrigger) {
     const Nanos begin = mono_now();
-    db::enable_live_sync(conn_);
+    db::enable_live_sync(c);
     live_sync_setup_ = mono_now() - begin;
     tracker_.always_current.store(true);
   } else {
     // A run cut short may have left it on; other strategies' writes must not pay for it.
-    db::disable_live_sync(conn_);
+    db::disable_live_sync(c);
   }
 }
 
@@ -55,7 +58,7 @@ void Refresher::stop() {
   thread_.stop();
   if (spec_.strategy == scenario::RefreshStrategy::kTrigger) {
     try {
-      db::disable_live_sync(conn_);
+      db::disable_live_sync(conn_.get());
     } catch (const std::exception&) {
       // As below: the next run's refresher turns it off again.
     }
@@ -64,7 +67,7 @@ void Refresher::stop() {
   }
   if (spec_.strategy != scenario::RefreshStrategy::kDebounced) return;
   try {
-    conn_.exec("ALTER TABLE loadgate_c.custom_posts DISABLE TRIGGER mv_refresh_enqueue");
+    conn_.get().exec("ALTER TABLE loadgate_c.custom_posts DISABLE TRIGGER mv_refresh_enqueue");
   } catch (const std::exception&) {
     // The connection may be gone; the next run's refresher disables or re-enables it anyway.
   }
@@ -81,17 +84,19 @@ bool Refresher::tick() {
   std::string last_id;
   try {
     const auto r =
-        conn_.query("SELECT count(*), coalesce(max(id), 0) FROM loadgate_c.mv_refresh_queue");
+        conn_.get().query("SELECT count(*), coalesce(max(id), 0) FROM loadgate_c.mv_refresh_queue");
     depth = std::stoll(std::string(r.get(0, 0)));
     last_id = std::string(r.get(0, 1));
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    conn_.failed(e);
     return true;  // a lost connection shows up as the next refresh's failure
   }
   if (depth == 0) return true;
   if (refresh_with_retries(depth)) {
     try {
-      conn_.query("DELETE FROM loadgate_c.mv_refresh_queue WHERE id <= $1", {last_id});
-    } catch (const std::exception&) {
+      conn_.get().query("DELETE FROM loadgate_c.mv_refresh_queue WHERE id <= $1", {last_id});
+    } catch (const std::exception& e) {
+      conn_.failed(e);
       // Left queued: the next window refreshes again, which is safe.
     }
   }
@@ -102,7 +107,11 @@ bool Refresher::refresh_with_retries(std::int64_t queue_depth) {
   Nanos backoff = spec_.retry_backoff;
   for (int attempt = 0;; ++attempt) {
     if (refresh_once(attempt, queue_depth)) return true;
-    if (attempt >= spec_.max_retries || !wait_or_stop(backoff)) return false;
+    if (attempt >= spec_.max_retries || !wait_or_stop(backoff)) {
+      std::lock_guard lock(mu_);
+      ++failed_for_good_;
+      return false;
+    }
     backoff *= 2;
   }
 }
@@ -118,10 +127,11 @@ bool Refresher::wait_or_stop(Nanos ns) {
 
 std::optional<std::int64_t> Refresher::view_bytes() noexcept {
   try {
-    const auto r =
-        conn_.query("SELECT pg_total_relation_size(to_regclass('loadgate_c.mv_product_search'))");
+    const auto r = conn_.get().query(
+        "SELECT pg_total_relation_size(to_regclass('loadgate_c.mv_product_search'))");
     if (r.rows() == 1 && !r.is_null(0, 0)) return std::stoll(std::string(r.get(0, 0)));
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    conn_.failed(e);
   }
   return std::nullopt;
 }
@@ -135,11 +145,20 @@ bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
   tracker_.begin();
   const Nanos start = mono_now();
   try {
-    conn_.exec("SELECT loadgate_c.refresh_product_search_with_logging()");
+    conn_.get().exec("SELECT loadgate_c.refresh_product_search_with_logging()");
     tracker_.snapshot_at.store(start, std::memory_order_release);
+  } catch (const db::NotConnected& e) {
+    ev.ok = false;
+    ev.error = e.what();
+    ev.error_class = ErrorClass::kConnect;
+  } catch (const db::DbError& e) {
+    ev.ok = false;
+    ev.error = e.what();
+    ev.error_class = conn_.failed(e) ? ErrorClass::kConnect : classify_sqlstate(e.sqlstate());
   } catch (const std::exception& e) {
     ev.ok = false;
     ev.error = e.what();
+    ev.error_class = conn_.failed(e) ? ErrorClass::kConnect : ErrorClass::kServer;
   }
   const Nanos end = mono_now();
   if (const auto usage_after = db::read_backend_usage(backend_pid_); usage_before && usage_after) {
@@ -154,7 +173,7 @@ bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
   ev.view_bytes_after = view_bytes();
   ev.start = start - t0_;
   ev.duration = end - start;
-  shard_.record(slot_, metrics::to_micros(ev.duration), !ev.ok);
+  shard_.record(slot_, metrics::to_micros(ev.duration), ev.error_class);
   const bool ok = ev.ok;
   std::lock_guard lock(mu_);
   events_.push_back(std::move(ev));
@@ -163,8 +182,9 @@ bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
 
 void Refresher::log_failure(Nanos duration, const std::string& error) noexcept {
   // The function's own failure row is rolled back with its transaction: keep one here.
+  if (!conn_.connected()) return;
   try {
-    conn_.query(
+    conn_.get().query(
         "INSERT INTO loadgate_c.mv_refresh_log (started_at, finished_at, duration_ms, status, "
         "error) VALUES (clock_timestamp() - make_interval(secs => $1::float8 / 1000), "
         "clock_timestamp(), $1::float8, 'failure', $2)",
@@ -172,6 +192,19 @@ void Refresher::log_failure(Nanos duration, const std::string& error) noexcept {
   } catch (const std::exception&) {
     // The connection itself may be gone; the event still reaches the results.
   }
+}
+
+int Refresher::failed_for_good() const {
+  std::lock_guard lock(mu_);
+  return failed_for_good_;
+}
+
+std::optional<Nanos> Refresher::last_success_start() const {
+  std::lock_guard lock(mu_);
+  for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+    if (it->ok) return it->start;
+  }
+  return std::nullopt;
 }
 
 std::vector<RefreshEvent> Refresher::events() const {

@@ -11,6 +11,7 @@
 
 #include "harness/background/activity.hpp"
 #include "harness/db/connection.hpp"
+#include "harness/db/reconnecting.hpp"
 #include "harness/exec/run_state.hpp"
 #include "harness/metrics/recorder.hpp"
 #include "harness/scenario/model.hpp"
@@ -22,8 +23,9 @@ struct RefreshEvent {
   Nanos start = 0;
   Nanos duration = 0;
   bool ok = true;
-  std::string error;              ///< server message when !ok
-  int attempt = 0;                ///< 0: first try; k: k-th retry of a failed refresh
+  std::string error;                           ///< server message when !ok
+  ErrorClass error_class = ErrorClass::kNone;  ///< why it failed (connection, timeout, server…)
+  int attempt = 0;                             ///< 0: first try; k: k-th retry of a failed refresh
   std::int64_t queue_depth = -1;  ///< debounced: queued writes it covered; -1 otherwise
   /// What the refresh itself cost, measured on the backend that ran it (a server on this
   /// machine only): CPU seconds, storage bytes read/written; the view's total size (table and
@@ -36,14 +38,16 @@ struct RefreshEvent {
 class Refresher {
  public:
   /// Connects (throws InfraError). `slot_duration` is a trend slot (µs) in `shard`; failed
-  /// attempts are recorded there with the error flag. For the debounced strategy it empties
+  /// attempts are counted there under their error class, never as a duration. A connection
+  /// lost later is re-established with backoff on the next attempt; losses and reconnects go
+  /// to `log` (may be null). For the debounced strategy it empties
   /// loadgate_c.mv_refresh_queue and enables the trigger that fills it; for the trigger
   /// strategy it brings loadgate_c.product_search_live in step and enables its sync trigger,
   /// and marks `tracker` always current; otherwise it makes sure that sync is off (throws
   /// DbError).
   Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
             metrics::RecorderShard& shard, metrics::SlotId slot_duration,
-            exec::RefreshTracker& tracker);
+            exec::RefreshTracker& tracker, db::ConnectionLog* log = nullptr);
   ~Refresher();
   /// Starts at t0 (a mono_now() timestamp, the measured start): interval refreshes at t0,
   /// t0 + interval, …; continuous ones back to back; debounced ones at most once per interval
@@ -59,6 +63,10 @@ class Refresher {
   std::vector<RefreshEvent> events() const;
   /// Trigger strategy: how long enabling the live table's sync took (its resync included), ns.
   Nanos live_sync_setup() const noexcept { return live_sync_setup_; }
+  /// Refreshes that failed for good (every retry failed too); after stop().
+  int failed_for_good() const;
+  /// Start (ns since the measured start) of the last refresh that succeeded; nullopt if none.
+  std::optional<Nanos> last_success_start() const;
 
  private:
   bool tick();
@@ -68,9 +76,9 @@ class Refresher {
   std::optional<std::int64_t> view_bytes() noexcept;
   void log_failure(Nanos duration, const std::string& error) noexcept;
 
-  db::Connection conn_;
+  int backend_pid_ = 0;  // before conn_: its on_connect sets it, from the constructor on
+  db::ReconnectingConnection conn_;
   scenario::RefresherSpec spec_;
-  int backend_pid_ = 0;
   std::atomic<bool> stopping_{false};
   metrics::RecorderShard& shard_;
   metrics::SlotId slot_;
@@ -79,6 +87,7 @@ class Refresher {
   Nanos live_sync_setup_ = 0;
   mutable std::mutex mu_;
   std::vector<RefreshEvent> events_;
+  int failed_for_good_ = 0;
   PeriodicThread thread_;
 };
 

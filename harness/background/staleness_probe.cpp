@@ -6,19 +6,20 @@ namespace lg::background {
 
 StalenessProbe::StalenessProbe(const std::string& conninfo, std::int64_t product_id,
                                const std::string& read_relation, Nanos interval, Nanos poll,
-                               metrics::RecorderShard& shard, metrics::SlotId slot)
-    : conn_(db::Connection::open(conninfo)),
+                               metrics::RecorderShard& shard, metrics::SlotId slot,
+                               db::ConnectionLog* log)
+    : conn_(conninfo, "staleness probe", log,
+            [](db::Connection& c) { c.exec("SET application_name = 'loadgate staleness probe'"); }),
       product_id_(std::to_string(product_id)),
       poll_sql_("SELECT extract(epoch FROM updated_at)::float8 FROM " + read_relation +
                 " WHERE id = $1"),
       interval_(interval),
       poll_(poll),
       shard_(shard),
-      slot_(slot) {
-  conn_.exec("SET application_name = 'loadgate staleness probe'");
-}
+      slot_(slot) {}
 
 void StalenessProbe::start(Nanos t0) {
+  t0_ = t0;
   next_write_ = t0;
   thread_.start(t0, poll_, [this](std::int64_t) { return tick(); });
 }
@@ -35,7 +36,7 @@ bool StalenessProbe::tick() {
 void StalenessProbe::write_marker() noexcept {
   try {
     // Autocommit: the marker is committed when the statement returns.
-    const auto r = conn_.query(
+    const auto r = conn_.get().query(
         "UPDATE loadgate_c.custom_posts SET updated_at = clock_timestamp() WHERE id = $1 "
         "RETURNING extract(epoch FROM updated_at)::float8",
         {product_id_});
@@ -44,24 +45,39 @@ void StalenessProbe::write_marker() noexcept {
       markers_.push_back({std::stod(std::string(r.get(0, 0))), committed});
       ++written_;
     }
-  } catch (const std::exception&) {
-    // A failed write is no marker; the writer's and refresher's own metrics show the outage.
+  } catch (const std::exception& e) {
+    failed(e, write_failures_);  // no marker: counted, and in the verdict
   }
 }
 
 void StalenessProbe::poll_view() noexcept {
   try {
-    const auto r = conn_.query(poll_sql_, {product_id_});
+    const auto r = conn_.get().query(poll_sql_, {product_id_});
     const Nanos seen = mono_now();
     if (r.rows() != 1 || r.is_null(0, 0)) return;
     const double shown = std::stod(std::string(r.get(0, 0)));
     while (!markers_.empty() && markers_.front().stamp <= shown) {
-      shard_.record(slot_, metrics::to_micros(seen - markers_.front().committed), false);
+      shard_.record(slot_, metrics::to_micros(seen - markers_.front().committed));
       markers_.pop_front();
     }
-  } catch (const std::exception&) {
-    // The view may be briefly unavailable (a fault step); the markers wait.
+  } catch (const std::exception& e) {
+    failed(e, poll_failures_);  // the markers wait; a view that stays away fails the verdict
   }
+}
+
+void StalenessProbe::failed(const std::exception& e, std::int64_t& counter) noexcept {
+  ++counter;
+  try {
+    last_error_ = e.what();
+    conn_.failed(e);
+  } catch (...) {
+  }
+}
+
+std::vector<Nanos> StalenessProbe::pending_committed() const {
+  std::vector<Nanos> out;
+  for (const auto& m : markers_) out.push_back(m.committed - t0_);
+  return out;
 }
 
 }  // namespace lg::background

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "harness/background/activity.hpp"
 #include "harness/db/connection.hpp"
+#include "harness/db/reconnecting.hpp"
 #include "harness/metrics/recorder.hpp"
 
 namespace lg::background {
@@ -20,10 +22,12 @@ class StalenessProbe {
  public:
   /// Connects (throws InfraError). `product_id` must exist; `read_relation` is the qualified
   /// relation option C's reads see (the view, or the trigger strategy's read table); `slot` is a
-  /// trend slot (µs).
+  /// trend slot (µs). A lost connection is re-established with backoff; losses go to `log`
+  /// (may be null) and failed writes and polls are counted, never swallowed.
   StalenessProbe(const std::string& conninfo, std::int64_t product_id,
                  const std::string& read_relation, Nanos interval, Nanos poll,
-                 metrics::RecorderShard& shard, metrics::SlotId slot);
+                 metrics::RecorderShard& shard, metrics::SlotId slot,
+                 db::ConnectionLog* log = nullptr);
   /// First marker at t0 (mono ns).
   void start(Nanos t0);
   /// Stops after the poll in progress. Markers never seen stay counted in pending().
@@ -32,6 +36,13 @@ class StalenessProbe {
   std::int64_t written() const { return written_; }
   /// Markers not yet visible in the view when the probe stopped.
   std::int64_t pending() const { return static_cast<std::int64_t>(markers_.size()); }
+  /// When each marker still unseen was committed, ns since the measured start; after stop().
+  std::vector<Nanos> pending_committed() const;
+  /// Marker writes and view polls that failed (after stop()).
+  std::int64_t write_failures() const { return write_failures_; }
+  std::int64_t poll_failures() const { return poll_failures_; }
+  /// The last failure's message, "" if none.
+  const std::string& last_error() const { return last_error_; }
 
  private:
   struct Marker {
@@ -42,7 +53,9 @@ class StalenessProbe {
   void write_marker() noexcept;
   void poll_view() noexcept;
 
-  db::Connection conn_;
+  void failed(const std::exception& e, std::int64_t& counter) noexcept;
+
+  db::ReconnectingConnection conn_;
   std::string product_id_;
   std::string poll_sql_;
   Nanos interval_;
@@ -52,6 +65,10 @@ class StalenessProbe {
   Nanos next_write_ = 0;
   std::deque<Marker> markers_;  ///< oldest first
   std::int64_t written_ = 0;
+  std::int64_t write_failures_ = 0;
+  std::int64_t poll_failures_ = 0;
+  std::string last_error_;
+  Nanos t0_ = 0;
   PeriodicThread thread_;
 };
 

@@ -3,6 +3,11 @@
 // run must end (the end of the stages, a signal, an abort_on_fail threshold, an infrastructure
 // failure) requests a stop on the run's StopSource with a reason; everything below holds a
 // StopToken and checks it. There is no process-wide flag.
+//
+// A stop has two strengths. request_stop() is the graceful one: no new iterations, the results
+// written, marked incomplete when early. request_immediate() (a second Ctrl-C) also says "now":
+// whoever is waiting out a grace period (graceful_stop, a refresh in flight) gives up on it at
+// once; the results of what was collected are still written and the cluster still stopped.
 
 #include <atomic>
 #include <memory>
@@ -40,6 +45,7 @@ inline const char* stop_reason_name(StopReason r) noexcept {
 namespace detail {
 struct StopState {
   std::atomic<int> reason{0};
+  std::atomic<bool> immediate{false};
   std::mutex mu;
   std::string detail;
 };
@@ -58,6 +64,10 @@ class StopToken {
   StopReason reason() const noexcept {
     return state_ ? static_cast<StopReason>(state_->reason.load(std::memory_order_acquire))
                   : StopReason::kNone;
+  }
+  /// True once request_immediate() was called: grace periods end now (implies stop_requested).
+  bool immediate() const noexcept {
+    return state_ && state_->immediate.load(std::memory_order_acquire);
   }
 
  private:
@@ -79,7 +89,14 @@ class StopSource {
     state_->detail = std::move(detail);
     return true;
   }
+  /// Requests a stop (as request_stop, so the first reason still wins) and marks it immediate:
+  /// waits for work in flight end now. Safe from any thread, not from a signal handler.
+  void request_immediate(StopReason reason, std::string detail = {}) {
+    request_stop(reason, std::move(detail));
+    state_->immediate.store(true, std::memory_order_release);
+  }
   StopToken token() const { return StopToken(state_); }
+  bool immediate() const noexcept { return token().immediate(); }
   bool stop_requested() const noexcept { return token().stop_requested(); }
   StopReason reason() const noexcept { return token().reason(); }
   /// What the first requester said (e.g. the threshold that was crossed); "" if nothing.

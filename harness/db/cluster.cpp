@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,7 +17,9 @@
 #include <deque>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "harness/core/clock.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/db/connection.hpp"
 
@@ -30,11 +34,18 @@ constexpr int kPort = 5432;
 constexpr std::size_t kMaxSocketPath = 107;
 constexpr const char* kSocketName = "/.s.PGSQL.5432.lock";
 constexpr const char* kBaseTemplate = "/lg-XXXXXX";
+constexpr std::string_view kBasePrefix = "lg-";
+// Who owns a cluster directory: "<pid> <start time>" of the loadgate that made it, or "keep".
+constexpr const char* kOwnerFile = "loadgate.owner";
+constexpr Nanos kReadyTimeout = 60 * kNanosPerSecond;
+constexpr Nanos kFastStopTimeout = 60 * kNanosPerSecond;
+constexpr Nanos kQuitTimeout = 10 * kNanosPerSecond;
 
 bool is_executable(const fs::path& p) { return ::access(p.c_str(), X_OK) == 0; }
 
 bool has_pg_programs(const fs::path& dir) {
-  return is_executable(dir / "initdb") && is_executable(dir / "pg_ctl");
+  return is_executable(dir / "initdb") && is_executable(dir / "pg_ctl") &&
+         is_executable(dir / "postgres");
 }
 
 // "15" -> 15.0, "9.6" -> 9.6; anything else sorts last.
@@ -56,7 +67,7 @@ std::vector<fs::path> versioned_bin_dirs() {
   return dirs;
 }
 
-// initdb and pg_ctl must come from one directory so their versions match.
+// initdb, pg_ctl and postgres must come from one directory so their versions match.
 fs::path find_bin_dir() {
   std::vector<fs::path> candidates;
   if (const char* path = std::getenv("PATH")) {
@@ -105,6 +116,97 @@ bool searchable_by_others(const fs::path& dir) {
   }
 }
 
+// Field 22 of /proc/<pid>/stat (start time in clock ticks since boot): with the pid it names
+// one process, so a pid reused by another process is not taken for the owner. 0 if unknown.
+unsigned long long process_start_time(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const auto close = stat.rfind(')');  // the command name may hold spaces and parentheses
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  for (int i = 3; i < 22 && fields >> field; ++i) {
+  }
+  unsigned long long start = 0;
+  fields >> start;
+  return start;
+}
+
+bool process_alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+// Marks `base` as this process's, before anything else is put in it.
+void write_owner(const fs::path& base, bool keep) {
+  std::ofstream out(base / kOwnerFile);
+  if (keep) {
+    out << "keep\n";
+  } else {
+    out << ::getpid() << ' ' << process_start_time(::getpid()) << '\n';
+  }
+}
+
+// True when `base` holds an owner file naming a loadgate that is gone (never for "keep").
+bool owner_is_gone(const fs::path& base) {
+  std::ifstream in(base / kOwnerFile);
+  long long pid = 0;
+  unsigned long long start = 0;
+  if (!(in >> pid) || pid <= 0) return false;  // no marker, or "keep": not ours to judge
+  in >> start;
+  if (!process_alive(static_cast<pid_t>(pid))) return true;
+  const unsigned long long now = process_start_time(static_cast<pid_t>(pid));
+  return start != 0 && now != 0 && now != start;  // the pid now belongs to another process
+}
+
+// Polls until `pid` (not our child) is gone or `timeout` passes.
+bool wait_gone(pid_t pid, Nanos timeout) {
+  const Nanos deadline = mono_now() + timeout;
+  while (process_alive(pid)) {
+    if (mono_now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// The postmaster named by a stale postmaster.pid, stopped at once if it still runs and is a
+// postgres whose data directory is `data` (a pid reused by anything else is left alone).
+void stop_stale_postmaster(const fs::path& data) {
+  std::ifstream in(data / "postmaster.pid");
+  long long pid = 0;
+  if (!(in >> pid) || pid <= 0 || !process_alive(static_cast<pid_t>(pid))) return;
+  std::error_code ec;
+  const auto cwd = fs::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec);
+  if (ec || !fs::equivalent(cwd, data, ec)) return;
+  ::kill(static_cast<pid_t>(pid), SIGQUIT);  // immediate shutdown: it also ends its backends
+  if (!wait_gone(static_cast<pid_t>(pid), 5 * kNanosPerSecond)) {
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+    wait_gone(static_cast<pid_t>(pid), 2 * kNanosPerSecond);
+  }
+}
+
+// Removes the cluster directories under `root` left by a loadgate that was killed: only those
+// with an owner file whose loadgate is gone; a live loadgate's directory is never touched.
+void remove_stale_clusters(const fs::path& root) {
+  std::error_code ec;
+  std::vector<fs::path> stale;  // collected first: no removal while the folder is being read
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path dir = it->path();
+    std::error_code type_ec;
+    if (!dir.filename().string().starts_with(kBasePrefix) || !it->is_directory(type_ec)) continue;
+    if (owner_is_gone(dir)) stale.push_back(dir);
+  }
+  for (const auto& dir : stale) {
+    stop_stale_postmaster(dir / "data");
+    fs::remove_all(dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "loadgate: cannot remove %s, left by a killed run: %s\n", dir.c_str(),
+                   ec.message().c_str());
+    } else {
+      std::fprintf(stderr, "loadgate: removed %s, an embedded cluster left by a killed run\n",
+                   dir.c_str());
+    }
+  }
+}
+
 fs::path pick_tmp_root(const ChildUser& user) {
   const char* env = std::getenv("TMPDIR");
   if (env == nullptr || *env == '\0') return "/tmp";
@@ -116,14 +218,17 @@ fs::path pick_tmp_root(const ChildUser& user) {
   return root;
 }
 
-fs::path make_base_dir(const ChildUser& user) {
-  std::string tmpl = pick_tmp_root(user).string();
+fs::path make_base_dir(const ChildUser& user, bool keep) {
+  const fs::path root = pick_tmp_root(user);
+  remove_stale_clusters(root);
+  std::string tmpl = root.string();
   while (tmpl.size() > 1 && tmpl.back() == '/') tmpl.pop_back();
   tmpl += kBaseTemplate;
   if (::mkdtemp(tmpl.data()) == nullptr) {
     throw InfraError("embedded cluster: cannot create temp dir " + tmpl + ": " +
                      std::strerror(errno));
   }
+  write_owner(tmpl, keep);
   if (user.switch_user && ::chown(tmpl.c_str(), user.uid, user.gid) != 0) {
     const std::string why = std::strerror(errno);
     fs::remove(tmpl);
@@ -132,9 +237,11 @@ fs::path make_base_dir(const ChildUser& user) {
   return tmpl;
 }
 
-// Child side of run_child: only async-signal-safe calls between fork and exec.
+// Child side of spawn_child: only async-signal-safe calls between fork and exec.
+// death_signal (0: none) is what the child gets when the thread that forked it dies, loadgate
+// killed included (PR_SET_PDEATHSIG): it is set after the change of user, which clears it.
 [[noreturn]] void exec_child(char* const* argv, const char* log, const char* cwd,
-                             const ChildUser& user) {
+                             const ChildUser& user, int death_signal, pid_t parent) {
   const int fd = ::open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   const int null_fd = ::open("/dev/null", O_RDONLY);
   if (fd < 0 || null_fd < 0) ::_exit(125);
@@ -153,6 +260,10 @@ fs::path make_base_dir(const ChildUser& user) {
       ::_exit(126);
     }
   }
+  if (death_signal != 0) {
+    ::prctl(PR_SET_PDEATHSIG, death_signal);
+    if (::getppid() != parent) ::_exit(124);  // the parent died before the line above
+  }
   if (::chdir(cwd) != 0) ::_exit(125);
   ::execv(argv[0], argv);
   static const char kMsg[] = "loadgate: exec failed\n";
@@ -160,19 +271,29 @@ fs::path make_base_dir(const ChildUser& user) {
   ::_exit(127);
 }
 
-// Runs argv[0] (absolute path) to completion with stdout+stderr appended to `log`.
-// Returns the exit code, or 128 + signal number.
-int run_child(const std::vector<std::string>& args, const fs::path& log, const fs::path& cwd,
-              const ChildUser& user) {
+// Starts argv[0] (absolute path) with stdout+stderr appended to `log`; returns its pid.
+pid_t spawn_child(const std::vector<std::string>& args, const fs::path& log, const fs::path& cwd,
+                  const ChildUser& user, int death_signal) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const std::string log_path = log.string();
   const std::string cwd_path = cwd.string();
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0)
     throw InfraError(std::string("embedded cluster: fork failed: ") + std::strerror(errno));
-  if (pid == 0) exec_child(argv.data(), log_path.c_str(), cwd_path.c_str(), user);
+  if (pid == 0) {
+    exec_child(argv.data(), log_path.c_str(), cwd_path.c_str(), user, death_signal, parent);
+  }
+  return pid;
+}
+
+// Runs argv[0] to completion (see spawn_child); it dies with loadgate (SIGTERM).
+// Returns the exit code, or 128 + signal number.
+int run_child(const std::vector<std::string>& args, const fs::path& log, const fs::path& cwd,
+              const ChildUser& user) {
+  const pid_t pid = spawn_child(args, log, cwd, user, SIGTERM);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return -1;
@@ -192,13 +313,6 @@ std::string log_tail(const fs::path& log, std::size_t n = 4) {
   std::string out;
   for (const auto& l : lines) out += (out.empty() ? "" : " | ") + l;
   return out.empty() ? "(no log output)" : out;
-}
-
-// pg_ctl hands -o to /bin/sh, so each word is single-quoted.
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 std::string conninfo_value(const std::string& v) {
@@ -233,7 +347,7 @@ std::unique_ptr<EmbeddedCluster> EmbeddedCluster::start(const ClusterOptions& op
   std::unique_ptr<EmbeddedCluster> cluster(new EmbeddedCluster(options));
   cluster->bin_dir_ = find_bin_dir();
   cluster->user_ = resolve_child_user();
-  cluster->base_ = make_base_dir(cluster->user_);
+  cluster->base_ = make_base_dir(cluster->user_, options.keep);
   try {
     cluster->init_data_dir();
     cluster->start_server();
@@ -270,21 +384,44 @@ void EmbeddedCluster::init_data_dir() {
 }
 
 void EmbeddedCluster::start_server() {
-  std::string opts = "-c 'listen_addresses=' -c " +
-                     shell_quote("unix_socket_directories=" + base_.string()) +
-                     " -c 'port=" + std::to_string(kPort) +
-                     "' -c 'max_connections=" + std::to_string(options_.max_connections) + "'";
+  std::vector<std::string> args{(bin_dir_ / "postgres").string(),
+                                "-D",
+                                data_dir().string(),
+                                "-c",
+                                "listen_addresses=",
+                                "-c",
+                                "unix_socket_directories=" + base_.string(),
+                                "-c",
+                                "port=" + std::to_string(kPort),
+                                "-c",
+                                "max_connections=" + std::to_string(options_.max_connections)};
   for (const auto& [key, value] : options_.settings) {
-    opts += " -c " + shell_quote(key + "=" + value);
+    args.push_back("-c");
+    args.push_back(key + "=" + value);
   }
+  // postgres itself, not pg_ctl: pg_ctl's postmaster is a grandchild that no death signal
+  // reaches. SIGQUIT is PostgreSQL's immediate shutdown: the postmaster ends its backends too.
   const fs::path server_log = base_ / "server.log";
-  const int rc = run({(bin_dir_ / "pg_ctl").string(), "-D", data_dir().string(), "-w", "-t", "60",
-                      "-l", server_log.string(), "-o", opts, "start"},
-                     base_ / "pg_ctl.log");
-  if (rc != 0) {
-    const fs::path log = fs::exists(server_log) ? server_log : base_ / "pg_ctl.log";
-    throw InfraError("embedded cluster: PostgreSQL failed to start (pg_ctl exit " +
-                     std::to_string(rc) + "): " + log_tail(log));
+  server_pid_ = spawn_child(args, server_log, base_, user_, options_.keep ? 0 : SIGQUIT);
+  wait_ready(server_log);
+}
+
+void EmbeddedCluster::wait_ready(const fs::path& server_log) {
+  const std::string dsn = dsn_for("postgres");
+  const Nanos deadline = mono_now() + kReadyTimeout;
+  while (PQping(dsn.c_str()) != PQPING_OK) {
+    int status = 0;
+    if (::waitpid(server_pid_, &status, WNOHANG) == server_pid_) {
+      server_pid_ = -1;
+      const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      throw InfraError("embedded cluster: PostgreSQL failed to start (exit " +
+                       std::to_string(code) + "): " + log_tail(server_log));
+    }
+    if (mono_now() >= deadline) {
+      throw InfraError("embedded cluster: PostgreSQL not ready after 60 s: " +
+                       log_tail(server_log));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
@@ -295,16 +432,24 @@ void EmbeddedCluster::create_database() {
 }
 
 void EmbeddedCluster::shutdown_server() noexcept {
-  if (!fs::exists(data_dir() / "postmaster.pid")) return;
-  try {
-    const std::string pg_ctl = (bin_dir_ / "pg_ctl").string();
-    const fs::path log = base_ / "pg_ctl.log";
-    if (run({pg_ctl, "-D", data_dir().string(), "-w", "-t", "60", "-m", "fast", "stop"}, log) !=
-        0) {
-      run({pg_ctl, "-D", data_dir().string(), "-w", "-t", "30", "-m", "immediate", "stop"}, log);
+  if (server_pid_ <= 0) return;
+  // SIGINT is a fast shutdown (clients disconnected, a checkpoint); SIGQUIT immediate; SIGKILL
+  // the last resort. The server is our child, so waiting on it also reaps it.
+  for (const auto& [sig, timeout] :
+       {std::pair{SIGINT, kFastStopTimeout}, std::pair{SIGQUIT, kQuitTimeout},
+        std::pair{SIGKILL, Nanos{0}}}) {
+    ::kill(server_pid_, sig);
+    const Nanos deadline = mono_now() + timeout;
+    int status = 0;
+    for (;;) {
+      const pid_t r = ::waitpid(server_pid_, &status, sig == SIGKILL ? 0 : WNOHANG);
+      if (r == server_pid_ || (r < 0 && errno != EINTR)) {
+        server_pid_ = -1;
+        return;
+      }
+      if (r == 0 && mono_now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-  } catch (...) {
-    // Best effort: stop() must not throw; the directory is removed regardless.
   }
 }
 

@@ -10,6 +10,14 @@
 //
 // Signals: every child runs in its own session (setsid), so a terminal Ctrl-C reaches loadgate
 // but not the postmaster; loadgate's own cleanup calls stop().
+//
+// No orphans: the server is `postgres` itself (not pg_ctl, whose postmaster is a grandchild),
+// started with PR_SET_PDEATHSIG = SIGQUIT, so a loadgate killed with SIGKILL takes the
+// postmaster and its backends with it (not with keep). The death signal fires when the THREAD
+// that forked exits: call start() from a thread that lives as long as the cluster (main).
+// Each base directory holds loadgate.owner (the owner's pid and start time); start() first
+// removes /tmp/lg-* directories whose owner is gone, stopping a postmaster still running there.
+// A live loadgate's directory, and a --keep-db one, are never removed.
 
 #include <sys/types.h>
 
@@ -42,7 +50,8 @@ struct ClusterOptions {
 /// A running embedded cluster. Not copyable; stop() (or the destructor) tears it down.
 class EmbeddedCluster {
  public:
-  /// initdb + pg_ctl start + CREATE DATABASE. Takes a few seconds.
+  /// Removes stale clusters of killed runs (see above), then initdb + postgres + CREATE
+  /// DATABASE. Takes a few seconds. Call from a long-lived thread (the death signal's owner).
   /// Throws lg::InfraError (exit 3) with a one-line reason, including the tail of initdb's or
   /// the server's log, when PostgreSQL binaries are missing or the cluster fails to start;
   /// lg::InputError for an invalid setting name. A failed start leaves no directory behind.
@@ -57,21 +66,22 @@ class EmbeddedCluster {
   const std::string& dsn() const { return dsn_; }
   /// DSN of another database in the same cluster (e.g. "postgres").
   std::string dsn_for(const std::string& dbname) const;
-  /// Private temp directory: data/, the socket, server.log, initdb.log, pg_ctl.log.
+  /// Private temp directory: data/, the socket, server.log, initdb.log, loadgate.owner.
   const std::filesystem::path& base_dir() const { return base_; }
   /// The data directory (for `pg_ctl -D <data_dir> stop` after --keep-db).
   std::filesystem::path data_dir() const { return base_ / "data"; }
   /// Options the cluster was started with, settings included (recorded for the run).
   const ClusterOptions& options() const { return options_; }
 
-  /// Idempotent. Unless keep: `pg_ctl stop -m fast` (then -m immediate if that fails) and
-  /// remove the base directory. With keep: does nothing, the cluster stays up.
+  /// Idempotent. Unless keep: fast shutdown (SIGINT; SIGQUIT after 60 s, SIGKILL after 10 more)
+  /// and remove the base directory. With keep: does nothing, the cluster stays up.
   void stop() noexcept;
 
  private:
   explicit EmbeddedCluster(ClusterOptions options);
   void init_data_dir();
   void start_server();
+  void wait_ready(const std::filesystem::path& server_log);
   void create_database();
   void shutdown_server() noexcept;
   void discard() noexcept;
@@ -82,6 +92,7 @@ class EmbeddedCluster {
   std::filesystem::path base_;
   std::string dsn_;
   ChildUser user_;
+  pid_t server_pid_ = -1;  ///< the postmaster, our child
   bool stopped_ = false;
 };
 

@@ -14,20 +14,14 @@
 #include <utility>
 #include <vector>
 
+#include "harness/core/error_class.hpp"
+
 namespace lg::driver {
 
 namespace asio = boost::asio;
 
-/// Hot-path error classes, counted per series (STYLE rule 8).
-enum class ErrorClass : std::uint8_t {
-  kNone,
-  kConnect,    ///< connection lost or could not be re-established
-  kRetryable,  ///< SQLSTATE 40001 / 40P01 (serialization failure, deadlock)
-  kCanceled,   ///< 57014: canceled at graceful stop or by statement_timeout; or abandoned
-  kServer,     ///< any other server-side error (SQL), or an HTTP 5xx / transport error
-  kTimeout,    ///< HTTP: no complete response within the request timeout
-  kCheck,      ///< HTTP: a response that failed a check (unexpected status, "success": false)
-};
+/// Hot-path error classes, counted per series (STYLE rule 8); see harness/core/error_class.hpp.
+using lg::ErrorClass;
 
 /// Where an HTTP response says its data came from (the `X-Read-Source` header of catalog-api;
 /// kNone for SQL and for servers that do not send it). kFallback: the view failed and the
@@ -45,6 +39,8 @@ struct Outcome {
   std::string sqlstate;      ///< SQL: empty when ok
   std::uint16_t status = 0;  ///< HTTP status; 0 when there was no response (or SQL)
   ReadSource source = ReadSource::kNone;
+  bool lost = false;         ///< the connection was found lost by this operation
+  bool reconnected = false;  ///< this operation had to re-establish the connection first
 };
 
 /// Text parameters $1..$n; nullopt binds NULL.

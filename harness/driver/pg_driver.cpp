@@ -29,19 +29,28 @@ std::string first_line(const char* msg) {
 // a statement that may be waiting on a lock) notices within this interval and ends, instead of
 // holding a connection slot until its wait ends (PostgreSQL 14+). It costs the server one
 // poll() per second of a running statement and nothing else.
-constexpr const char* kSessionOptions = "-c client_connection_check_interval=1000";
+constexpr const char* kCheckInterval = "-c client_connection_check_interval=1000";
 // Set once a server refused the option (before PostgreSQL 14): later connections go without.
 std::atomic<bool> g_without_check_interval{false};
 
 // Starts a connection without blocking. Our keywords come first so that any the user put in
 // the DSN win (libpq keeps the last value of a repeated keyword).
-PGconn* start_connect(const std::string& conninfo) {
-  const bool with_check = !g_without_check_interval.load(std::memory_order_relaxed);
-  const char* keys[] = {"application_name", with_check ? "options" : "dbname",
-                        with_check ? "dbname" : nullptr, nullptr};
-  const char* values[] = {"loadgate-vu", with_check ? kSessionOptions : conninfo.c_str(),
-                          with_check ? conninfo.c_str() : nullptr, nullptr};
-  return PQconnectStartParams(keys, values, 1);
+PGconn* start_connect(const std::string& conninfo, const std::string& session_options,
+                      const std::string& application_name) {
+  std::string options =
+      g_without_check_interval.load(std::memory_order_relaxed) ? "" : kCheckInterval;
+  if (!session_options.empty()) options += (options.empty() ? "" : " ") + session_options;
+  std::vector<const char*> keys{"application_name"};
+  std::vector<const char*> values{application_name.c_str()};
+  if (!options.empty()) {
+    keys.push_back("options");
+    values.push_back(options.c_str());
+  }
+  keys.push_back("dbname");
+  values.push_back(conninfo.c_str());
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  return PQconnectStartParams(keys.data(), values.data(), 1);
 }
 
 bool refused_check_interval(PGconn* conn) {
@@ -51,19 +60,19 @@ bool refused_check_interval(PGconn* conn) {
 
 }  // namespace
 
-ErrorClass classify_sqlstate(const char* sqlstate) noexcept {
-  if (sqlstate == nullptr) return ErrorClass::kServer;
-  if (std::strcmp(sqlstate, "40001") == 0 || std::strcmp(sqlstate, "40P01") == 0) {
-    return ErrorClass::kRetryable;
-  }
-  if (std::strcmp(sqlstate, "57014") == 0) return ErrorClass::kCanceled;
-  if (std::strncmp(sqlstate, "08", 2) == 0) return ErrorClass::kConnect;
-  return ErrorClass::kServer;
-}
-
 PgDriver::PgDriver(asio::io_context& loop, std::string conninfo,
-                   const std::vector<Statement>& statements)
-    : loop_(loop), conninfo_(std::move(conninfo)), statements_(statements), socket_(loop) {}
+                   const std::vector<Statement>& statements, std::string session_options,
+                   std::string application_name)
+    : loop_(loop),
+      conninfo_(std::move(conninfo)),
+      statements_(statements),
+      session_options_(std::move(session_options)),
+      application_name_(std::move(application_name)),
+      backoff_(kReconnectBase, kReconnectCap,
+               Rng::stream(static_cast<std::uint64_t>(mono_now()), "pg-reconnect",
+                           reinterpret_cast<std::uintptr_t>(this))),
+      backoff_timer_(loop),
+      socket_(loop) {}
 
 PgDriver::~PgDriver() {
   close();
@@ -125,7 +134,7 @@ asio::awaitable<PgDriver::Wait> PgDriver::until_not_busy() {
 
 asio::awaitable<void> PgDriver::connect() {
   abandoned_ = false;
-  conn_ = start_connect(conninfo_);
+  conn_ = start_connect(conninfo_, session_options_, application_name_);
   if (conn_ == nullptr) throw InfraError("VU cannot connect to PostgreSQL: out of memory");
   // An attempt that hangs (a server that accepts and never answers) is cut off by closing the
   // watch, which ends the pending wait.
@@ -207,15 +216,34 @@ asio::awaitable<void> PgDriver::open() {
   opened_once_ = true;
 }
 
+asio::awaitable<bool> PgDriver::wait_for_backoff() {
+  if (mono_now() >= next_attempt_) co_return true;
+  backoff_timer_.expires_after(std::chrono::nanoseconds(next_attempt_ - mono_now()));
+  boost::system::error_code ec;
+  co_await backoff_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return !abandoned_;
+}
+
 asio::awaitable<Outcome> PgDriver::execute(std::size_t id, const Params& params) {
   Outcome out;
   abandoned_ = false;  // an abandon() meant for an earlier operation ends nothing now
+  cancel_sent_.store(false, std::memory_order_relaxed);
   if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+    out.lost = conn_ != nullptr;  // libpq saw it break between operations
     close();
+    // One failed attempt per backoff wait: the wait is part of this operation (what a user
+    // would wait for), and the attempt after it is what succeeds or fails.
+    if (!co_await wait_for_backoff()) {
+      out.error = ErrorClass::kCanceled;
+      co_return out;
+    }
     try {
       co_await open();
+      backoff_.reset();
+      out.reconnected = opened_once_;
     } catch (...) {
       out.error = abandoned_ ? ErrorClass::kCanceled : ErrorClass::kConnect;
+      next_attempt_ = mono_now() + backoff_.next();
       co_return out;
     }
   }
@@ -236,8 +264,12 @@ asio::awaitable<Outcome> PgDriver::execute(std::size_t id, const Params& params)
       out.rows = static_cast<std::uint32_t>(PQntuples(res));
     } else if (first) {
       const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-      out.error = classify_sqlstate(state);
       if (state != nullptr) out.sqlstate = state;
+      out.error = classify_sqlstate(out.sqlstate);
+      // 57014 is statement_timeout's code too: canceled only when this driver asked.
+      if (out.sqlstate == "57014" && cancel_sent_.load(std::memory_order_relaxed)) {
+        out.error = ErrorClass::kCanceled;
+      }
     }
     first = false;
     PQclear(res);
@@ -249,12 +281,16 @@ asio::awaitable<Outcome> PgDriver::execute(std::size_t id, const Params& params)
   } else if (w == Wait::kFailed || PQstatus(conn_) != CONNECTION_OK) {
     close();
     out.error = ErrorClass::kConnect;
+    out.lost = true;
+    // The server may be restarting: the first reconnect waits ~the backoff's base.
+    next_attempt_ = mono_now() + backoff_.next();
   }
   co_return out;
 }
 
 void PgDriver::abandon() noexcept {
   abandoned_ = true;
+  backoff_timer_.cancel();
   if (socket_.is_open()) {
     boost::system::error_code ec;
     socket_.cancel(ec);
@@ -263,6 +299,7 @@ void PgDriver::abandon() noexcept {
 
 void PgDriver::cancel() noexcept {
   if (PGcancel* c = cancel_.load()) {
+    cancel_sent_.store(true, std::memory_order_relaxed);
     char err[256];
     PQcancel(c, err, sizeof err);
   }

@@ -10,11 +10,13 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "harness/core/backoff.hpp"
 #include "harness/core/clock.hpp"
 #include "harness/driver/driver.hpp"
 
@@ -29,8 +31,11 @@ struct Statement {
 class PgDriver final : public Driver {
  public:
   /// A driver on `loop` for `conninfo`; `statements` (index = statement id) must outlive it.
-  /// Connects only in open().
-  PgDriver(asio::io_context& loop, std::string conninfo, const std::vector<Statement>& statements);
+  /// `session_options` are server settings for the session in libpq's `options` form
+  /// ("-c statement_timeout=30000 -c lock_timeout=10000"); `application_name` names its
+  /// backend in pg_stat_activity. Connects only in open().
+  PgDriver(asio::io_context& loop, std::string conninfo, const std::vector<Statement>& statements,
+           std::string session_options = {}, std::string application_name = "loadgate-vu");
   ~PgDriver() override;
   PgDriver(const PgDriver&) = delete;
   PgDriver& operator=(const PgDriver&) = delete;
@@ -40,7 +45,10 @@ class PgDriver final : public Driver {
   /// abandoned) and db::DbError when a statement fails to prepare.
   asio::awaitable<void> open() override;
   /// Runs statement `id` with `params`. Never throws; a lost connection is reported as kConnect
-  /// and re-established (and re-prepared) on the next call.
+  /// (Outcome::lost) and re-established (and re-prepared) by the next call, which first waits
+  /// out a capped exponential backoff (core/backoff.hpp) after a failed attempt: a server that
+  /// is down costs each VU one failed operation per wait, not a busy loop. A statement that
+  /// statement_timeout or lock_timeout ended is kTimeout; one this driver canceled, kCanceled.
   asio::awaitable<Outcome> execute(std::size_t id, const Params& params) override;
   /// Closes the connection under the statement in flight (execute returns kCanceled); the next
   /// call reconnects. Loop thread only.
@@ -66,10 +74,17 @@ class PgDriver final : public Driver {
   void watch_socket();
   void close() noexcept;
   bool readable_now() const noexcept;
+  asio::awaitable<bool> wait_for_backoff();
 
   asio::io_context& loop_;
   std::string conninfo_;
   const std::vector<Statement>& statements_;
+  std::string session_options_;
+  std::string application_name_;
+  Backoff backoff_;
+  Nanos next_attempt_ = 0;  ///< no reconnect attempt before this (mono ns)
+  asio::steady_timer backoff_timer_;
+  std::atomic<bool> cancel_sent_{false};
   PGconn* conn_ = nullptr;
   asio::posix::stream_descriptor socket_;
   bool abandoned_ = false;
@@ -81,8 +96,5 @@ class PgDriver final : public Driver {
   std::atomic<std::int64_t> reconnects_{0};
   bool opened_once_ = false;
 };
-
-/// Maps a SQLSTATE to an ErrorClass (40001/40P01 retryable, 57014 canceled, 08xxx connect).
-ErrorClass classify_sqlstate(const char* sqlstate) noexcept;
 
 }  // namespace lg::driver

@@ -12,7 +12,6 @@
 namespace lg::exec {
 namespace {
 
-constexpr Nanos kUnwind = kNanosPerSecond;
 // Hand-off lead bounds: the margin added to the measured wake-up lateness, and a cap so that a
 // stalled machine cannot make a loop poll for long.
 constexpr Nanos kLeadMargin = 20'000;
@@ -186,24 +185,19 @@ StopReport ArrivalRateExecutor::stop(Nanos deadline) {
       if (ls->timer) ls->timer->cancel();
     });
   }
-  wait_for_zero(running_, deadline);
-  // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
-  std::atomic<int> abandoned{0};
-  ctx_.engine.on_each([&](int l) {
+  const Drained drained = drain(ctx_.engine, running_, deadline, [&](int l) {
     LoopState& ls = *loops_[static_cast<std::size_t>(l)];
     if (ls.opening) ls.opening->vu->abandon();
+    int busy = 0;
     for (auto& h : ls.pool) {
       if (!h->busy.load(std::memory_order_relaxed)) continue;
       h->vu->abandon();
-      abandoned.fetch_add(1);
+      ++busy;
     }
+    return busy;
   });
-  report.interrupted = abandoned.load();
-  const bool unwound = wait_for_zero(running_, mono_now() + kUnwind);
-  report.stopped_at = mono_now();
-  if (!unwound) {
-    std::fprintf(stderr, "loadgate: %d tasks did not stop after the hard stop\n", running_.load());
-  }
+  report.interrupted = drained.interrupted;
+  report.stopped_at = drained.stopped_at;
   ctx_.engine.on_each([&](int l) {
     LoopState& ls = *loops_[static_cast<std::size_t>(l)];
     ls.timer.reset();

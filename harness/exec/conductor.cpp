@@ -13,6 +13,16 @@ bool sleep_until_or_stop(Nanos deadline, const StopToken& stop) {
   return !stop.stop_requested();
 }
 
+Nanos stop_deadline(StopReason reason, const scenario::ExecutorSpec& spec, Nanos t0,
+                    const StopToken& stop) {
+  // At the planned end, iterations in flight get graceful_stop (from the planned end, not from
+  // a late tick); an early stop ends them now, as k6 does on Ctrl-C. A stop requested while
+  // the stages were ending (a signal at the last tick) also means now: nobody waits for a
+  // grace period the user has just declined.
+  if (reason != StopReason::kEndOfStages || stop.stop_requested()) return mono_now();
+  return t0 + spec.total_duration() + spec.graceful_stop;
+}
+
 ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
                       metrics::Recorder& recorder, const RefreshTracker& refresh,
                       const StopToken& stop, const std::function<void(Nanos)>& on_measured_start,
@@ -50,12 +60,7 @@ ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
       break;
     }
   }
-  // At the planned end, iterations in flight get graceful_stop (from the planned end, not from
-  // a late tick); an early stop ends them now, as k6 does on Ctrl-C.
-  const Nanos deadline = result.reason == StopReason::kEndOfStages
-                             ? t0 + spec.total_duration() + spec.graceful_stop
-                             : mono_now();
-  const StopReport stopped = executor.stop(deadline);
+  const StopReport stopped = executor.stop(stop_deadline(result.reason, spec, t0, stop));
   result.interrupted = stopped.interrupted;
   result.end = stopped.stopped_at != 0 ? stopped.stopped_at : mono_now();
   clock.finish(0, result.end);

@@ -33,6 +33,12 @@ ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
                       const StopToken& stop, const std::function<void(Nanos)>& on_measured_start,
                       const IntervalFn& on_interval);
 
+/// The deadline (mono ns) for Executor::stop: the planned end plus graceful_stop when the
+/// stages ended as planned and no stop was requested; now otherwise (a signal, an immediate
+/// stop, abort_on_fail, an infrastructure error).
+Nanos stop_deadline(StopReason reason, const scenario::ExecutorSpec& spec, Nanos t0,
+                    const StopToken& stop);
+
 /// Sleeps until `deadline` (mono ns) in short slices; returns false as soon as `stop` is
 /// requested.
 bool sleep_until_or_stop(Nanos deadline, const StopToken& stop);

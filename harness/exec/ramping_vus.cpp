@@ -12,8 +12,6 @@
 namespace lg::exec {
 namespace {
 
-// After the hard stop, how long VU coroutines get to unwind before they are given up on.
-constexpr Nanos kUnwind = kNanosPerSecond;
 // How long the cancel requests for VUs overdue after a ramp-down may take in all.
 constexpr Nanos kCancelBudget = 2 * kNanosPerSecond;
 
@@ -143,22 +141,17 @@ StopReport RampingVusExecutor::stop(Nanos deadline) {
       }
     });
   }
-  wait_for_zero(running_, deadline);
-  // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
-  std::atomic<int> abandoned{0};
-  ctx_.engine.on_each([&](int l) {
+  const Drained drained = drain(ctx_.engine, running_, deadline, [&](int l) {
+    int busy = 0;
     for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {
       if (!h->busy.load(std::memory_order_acquire)) continue;
       h->vu->abandon();
-      abandoned.fetch_add(1);
+      ++busy;
     }
+    return busy;
   });
-  report.interrupted = abandoned.load();
-  const bool unwound = wait_for_zero(running_, mono_now() + kUnwind);
-  report.stopped_at = mono_now();
-  if (!unwound) {
-    std::fprintf(stderr, "loadgate: %d tasks did not stop after the hard stop\n", running_.load());
-  }
+  report.interrupted = drained.interrupted;
+  report.stopped_at = drained.stopped_at;
   ctx_.engine.on_each([&](int l) {
     for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {
       h->wake.reset();

@@ -78,12 +78,15 @@ asio::awaitable<bool> Vu::think(Nanos deadline) {
 void Vu::record_step(const StepPlan& st, const driver::Outcome& outcome, Nanos from, Nanos start,
                      Nanos end, std::uint64_t refresh_before) noexcept {
   const bool during_refresh = RefreshTracker::overlapped(refresh_before, refresh_.read());
-  const bool failed = outcome.error != driver::ErrorClass::kNone;
+  const bool failed = outcome.error != ErrorClass::kNone;
   const auto source = std::min(static_cast<std::size_t>(outcome.source), plan_.sources - 1);
-  shard_.record(st.slot(source, false, during_refresh), metrics::to_micros(end - from), failed);
-  shard_.record(st.slot(source, true, during_refresh), metrics::to_micros(end - start), failed);
-  if (plan_.view_age && (plan_.sources == 1 || outcome.source == driver::ReadSource::kMv)) {
-    shard_.record(*plan_.view_age, metrics::to_micros(refresh_.view_age(start)), false);
+  shard_.record(st.slot(source, false, during_refresh), metrics::to_micros(end - from),
+                outcome.error);
+  shard_.record(st.slot(source, true, during_refresh), metrics::to_micros(end - start),
+                outcome.error);
+  if (!failed && plan_.view_age &&
+      (plan_.sources == 1 || outcome.source == driver::ReadSource::kMv)) {
+    shard_.record(*plan_.view_age, metrics::to_micros(refresh_.view_age(start)));
   }
   // A check judges a response: an operation that got none fails every check it carries.
   const bool answered = outcome.status != 0 || plan_.sources == 1;
@@ -103,23 +106,27 @@ asio::awaitable<void> Vu::iterate(bool record, std::optional<Nanos> intended) {
   const JourneyPlan& journey = plan_.journeys[plan_.pick(mix_rng_)];
   const Nanos iteration_start = intended.value_or(mono_now());
   std::optional<Nanos> step_intended = intended;
-  bool any_failed = false;
+  ErrorClass iteration_error = ErrorClass::kNone;  // the first step that failed decides
   for (const StepPlan& st : journey.steps) {
     params_.next_into(*st.query, values_);
     const auto refresh_before = refresh_.read();
     const Nanos start = mono_now();
     const auto outcome = co_await driver_->execute(st.operation, values_);
     const Nanos end = mono_now();
-    if (abandoned_ || (interrupted_.load(std::memory_order_acquire) &&
-                       outcome.error == driver::ErrorClass::kCanceled)) {
+    if (abandoned_ ||
+        (interrupted_.load(std::memory_order_acquire) && outcome.error == ErrorClass::kCanceled)) {
       co_return;
     }
-    any_failed = any_failed || outcome.error != driver::ErrorClass::kNone;
+    if (outcome.error != ErrorClass::kNone && iteration_error == ErrorClass::kNone) {
+      iteration_error = outcome.error;
+    }
     if (record) {
+      if (outcome.lost) shard_.count(plan_.connections_lost);
+      if (outcome.reconnected) shard_.count(plan_.reconnects);
       record_step(st, outcome, step_intended.value_or(start), start, end, refresh_before);
       if (intended && &st == &journey.steps.front()) {
-        shard_.record(plan_.schedule_lag, metrics::to_micros(std::max<Nanos>(0, start - *intended)),
-                      false);
+        shard_.record(plan_.schedule_lag,
+                      metrics::to_micros(std::max<Nanos>(0, start - *intended)));
       }
     }
     step_intended.reset();
@@ -132,7 +139,7 @@ asio::awaitable<void> Vu::iterate(bool record, std::optional<Nanos> intended) {
   }
   if (record && journey.iteration_duration != kNoSlot) {
     shard_.record(journey.iteration_duration, metrics::to_micros(mono_now() - iteration_start),
-                  any_failed);
+                  iteration_error);
   }
 }
 

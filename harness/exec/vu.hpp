@@ -64,6 +64,8 @@ struct WorkloadPlan {
   std::vector<JourneyPlan> journeys;
   std::size_t sources = 1;           ///< read sources per step: 1 (SQL) or kReadSources (HTTP)
   metrics::SlotId schedule_lag = 0;  ///< open model: actual start - intended start, µs
+  /// Counters: connections found lost, and re-established, by this workload's VUs.
+  metrics::SlotId connections_lost = 0, reconnects = 0;
   /// Option C's view reads: the age of the view each read saw (RefreshTracker::view_age, µs),
   /// recorded for SQL reads and for HTTP reads the server answered from the view.
   std::optional<metrics::SlotId> view_age;

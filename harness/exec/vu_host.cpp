@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <cstdio>
 #include <future>
 #include <limits>
 #include <thread>
@@ -34,6 +35,22 @@ bool wait_for_zero(const std::atomic<int>& count, Nanos deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return count.load(std::memory_order_acquire) == 0;
+}
+
+Drained drain(Engine& engine, const std::atomic<int>& running, Nanos deadline,
+              const std::function<int(int loop)>& abandon_busy) {
+  wait_for_zero(running, deadline);
+  // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
+  std::atomic<int> abandoned{0};
+  engine.on_each([&](int l) { abandoned.fetch_add(abandon_busy(l)); });
+  Drained out;
+  out.interrupted = abandoned.load();
+  const bool unwound = wait_for_zero(running, mono_now() + kNanosPerSecond);
+  out.stopped_at = mono_now();
+  if (!unwound) {
+    std::fprintf(stderr, "loadgate: %d tasks did not stop after the hard stop\n", running.load());
+  }
+  return out;
 }
 
 void open_all(Engine& engine, const std::vector<HostedVu*>& vus) {

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -57,6 +58,19 @@ void spawn(asio::io_context& loop, asio::awaitable<void> co, FirstError& errors,
 /// Sleeps in 1 ms steps until `count` is 0 or mono_now() passes `deadline`; true when it
 /// reached 0. The conductor's way to wait for coroutines on the loops to end.
 bool wait_for_zero(const std::atomic<int>& count, Nanos deadline);
+
+/// What the end of a two-step stop found.
+struct Drained {
+  int interrupted = 0;   ///< iterations still running at the deadline, abandoned
+  Nanos stopped_at = 0;  ///< mono ns when the last task had ended (before connection cleanup)
+};
+
+/// The second half of k6's gracefulStop, the same for every executor: waits until `running` is
+/// 0 or `deadline` (mono ns) passes, then runs `abandon_busy(loop)` on each loop (it abandons
+/// that loop's VUs still inside an iteration and returns how many), and waits up to 1 s for the
+/// tasks to unwind; says so on stderr when some did not. Not from a loop thread.
+Drained drain(Engine& engine, const std::atomic<int>& running, Nanos deadline,
+              const std::function<int(int loop)>& abandon_busy);
 
 /// At most this many connections are being opened at once per loop: a thousand VUs do not
 /// arrive at the server as one burst of a thousand forks.

@@ -187,6 +187,24 @@ void parse_selector(std::string_view selector, Threshold& t, const SourceLoc& at
   if (!kind) c.fail("unknown metric " + quoted(name));
   t.metric = std::string(name);
   t.kind = *kind;
+  // `class` selects failures by error class: a pseudo-tag of the *_failed rates, whose hits
+  // carry their classes; every other tag filters series.
+  for (auto it = t.filter.begin(); it != t.filter.end(); ++it) {
+    if (it->first != "class") continue;
+    if (name != "sql_failed" && name != "http_req_failed" && name != "mv_refresh_failed") {
+      c.fail(
+          "the class tag selects failures: use it on sql_failed, http_req_failed or "
+          "mv_refresh_failed, not " +
+          quoted(name));
+    }
+    t.error_class = error_class_named(it->second);
+    if (!t.error_class) {
+      c.fail("unknown error class " + quoted(it->second) +
+             "; known: connection, conflict, canceled, server, timeout, check");
+    }
+    t.filter.erase(it);
+    break;
+  }
 }
 
 // --- expression: agg op value[unit] ---
@@ -367,7 +385,7 @@ void eval_rate(ThresholdResult& r, const std::vector<metrics::SeriesStats>& seri
   std::int64_t hits = 0;
   for (const auto& s : series) {
     if (!matches(s, r.threshold)) continue;
-    hits += s.hits;
+    hits += r.threshold.error_class ? s.by_class[error_index(*r.threshold.error_class)] : s.hits;
     r.samples += s.count;
   }
   if (r.samples == 0) {

@@ -24,6 +24,9 @@ enum class Op { kLess, kLessEq, kGreater, kGreaterEq, kEqual, kNotEqual };
 struct Threshold {
   std::string metric;  ///< e.g. "sql_duration"
   Tags filter;         ///< tag filter from braces, sorted
+  /// `{class:connection}` on a *_failed rate: only that error class's failures count as hits
+  /// (over every sample of the matched series). Not part of `filter`.
+  std::optional<ErrorClass> error_class;
   metrics::MetricKind kind = metrics::MetricKind::kTrend;
   Aggregation agg = Aggregation::kPercentile;
   double percentile = 0;  ///< for kPercentile, in (0, 100]
@@ -43,7 +46,9 @@ struct Threshold {
 /// aggregations. Throws InputError(at, field = trimmed selector) whose message quotes the
 /// expression and the offending token, e.g. `threshold "p(95)<<20": unexpected token "<20"`,
 /// when either text is malformed, the metric is not built in, or the aggregation does not fit
-/// the metric's kind (p/avg/min/max/med: trend; rate: rate or counter; count: counter).
+/// the metric's kind (p/avg/min/max/med: trend; rate: rate or counter; count: counter), or a
+/// `class` tag is on a metric other than sql_failed / http_req_failed / mv_refresh_failed or
+/// names no error class (connection, conflict, canceled, server, timeout, check).
 Threshold parse_threshold(std::string_view selector, std::string_view expression,
                           const SourceLoc& at);
 

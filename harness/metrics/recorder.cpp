@@ -6,6 +6,7 @@ void SlotData::reset() noexcept {
   hist.reset();
   count = 0;
   errors = 0;
+  by_class.fill(0);
   out_of_range = 0;
 }
 
@@ -13,6 +14,7 @@ void SlotData::add(const SlotData& other) {
   hist.add(other.hist);
   count += other.count;
   errors += other.errors;
+  for (std::size_t i = 0; i < kErrorClasses; ++i) by_class[i] += other.by_class[i];
   out_of_range += other.out_of_range;
 }
 
@@ -21,14 +23,18 @@ RecorderShard::RecorderShard(std::size_t slots) {
   buffers_[1].resize(slots);
 }
 
-void RecorderShard::record(SlotId slot, std::int64_t value_us, bool error) noexcept {
+void RecorderShard::record(SlotId slot, std::int64_t value_us, ErrorClass error) noexcept {
   const auto token = phaser_.writer_enter();
   // Acquire: a writer that sees the buffer the collector just switched to also sees that
   // buffer's reset from the collection before (the phaser orders only the old phase's writers).
   SlotData& d = buffers_[active_.load(std::memory_order_acquire)][slot];
-  if (!d.hist.record(value_us)) ++d.out_of_range;
   ++d.count;
-  if (error) ++d.errors;
+  if (error != ErrorClass::kNone) {
+    ++d.errors;
+    ++d.by_class[error_index(error)];
+  } else if (!d.hist.record(value_us)) {
+    ++d.out_of_range;
+  }
   phaser_.writer_exit(token);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/core/clock.hpp"
+#include "harness/core/error_class.hpp"
 #include "harness/core/tags.hpp"
 #include "harness/metrics/histogram.hpp"
 #include "harness/metrics/phaser.hpp"
@@ -29,11 +30,14 @@ struct SlotSpec {
   Tags tags;
 };
 
-/// Data recorded into one slot during one interval.
+/// Data recorded into one slot during one interval. A trend's failed samples are counted (in
+/// `count`, `errors` and their class) but never enter `hist`: the histogram is the latency of
+/// the operations that succeeded (k6 keeps failures apart with expected_response).
 struct SlotData {
-  Histogram hist;           ///< trend values, µs
-  std::int64_t count = 0;   ///< samples (trend) or sum (counter)
-  std::int64_t errors = 0;  ///< samples flagged as errors (rate slots: the hits)
+  Histogram hist;           ///< trend values of successful samples, µs
+  std::int64_t count = 0;   ///< samples, failed ones included (trend), or sum (counter)
+  std::int64_t errors = 0;  ///< samples that failed (rate slots: the hits)
+  ErrorCounts by_class{};   ///< trend: `errors` split by class
   std::int64_t out_of_range =
       0;  ///< trend values the histogram could not hold (counted, not clamped)
   void reset() noexcept;
@@ -47,8 +51,9 @@ class RecorderShard {
   RecorderShard(const RecorderShard&) = delete;
   RecorderShard& operator=(const RecorderShard&) = delete;
 
-  /// Records a trend sample of `value_us` microseconds; `error` also counts it as failed.
-  void record(SlotId slot, std::int64_t value_us, bool error) noexcept;
+  /// Records a trend sample of `value_us` microseconds. A failed sample (`error` not kNone) is
+  /// counted under its class and kept out of the histogram.
+  void record(SlotId slot, std::int64_t value_us, ErrorClass error = ErrorClass::kNone) noexcept;
   /// Adds n to a counter slot (or an error-free sample count without a value).
   void count(SlotId slot, std::int64_t n = 1) noexcept;
   /// Adds one sample to a rate slot; `hit` samples are the rate's numerator (kept in

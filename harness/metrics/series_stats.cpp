@@ -9,7 +9,7 @@ namespace {
 using Entry = std::pair<std::string_view, MetricKind>;
 
 // The built-in metrics of DESIGN.md "Vocabulary", typed as k6 types its own.
-constexpr std::array<Entry, 18> kBuiltins{{
+constexpr std::array<Entry, 20> kBuiltins{{
     {"sql_duration", MetricKind::kTrend},
     {"sql_service_time", MetricKind::kTrend},
     {"http_req_duration", MetricKind::kTrend},
@@ -28,6 +28,8 @@ constexpr std::array<Entry, 18> kBuiltins{{
     {"http_reqs", MetricKind::kCounter},
     {"sql_queries", MetricKind::kCounter},
     {"mv_refreshes", MetricKind::kCounter},
+    {"connections_lost", MetricKind::kCounter},
+    {"reconnects", MetricKind::kCounter},
 }};
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "harness/core/error_class.hpp"
 #include "harness/core/tags.hpp"
 #include "harness/metrics/histogram.hpp"
 
@@ -27,6 +28,9 @@ struct SeriesStats {
   std::int64_t count = 0;         ///< trend/rate: samples; counter: the sum
   std::int64_t hits = 0;          ///< rate: non-zero samples; trend: samples that errored
   double seconds = 0;             ///< window length (throughput, counter rate)
+  /// Trend and its derived *_failed rate: `hits` split by error class. A threshold on
+  /// `sql_failed{class:connection}` counts that class's hits over every sample.
+  ErrorCounts by_class{};
 };
 
 }  // namespace lg::metrics

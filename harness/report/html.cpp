@@ -130,6 +130,53 @@ std::string thresholds(const RunData& run) {
   return t + "</table>\n";
 }
 
+// The run's built-in invariants (summary.json "invariants"): a broken run's health checks.
+std::string invariants(const RunData& run) {
+  const json& list = json_at(run.summary, {"invariants"});
+  if (!list.is_array() || list.empty()) return "";
+  std::string t = "<h2>Invariants</h2>\n<table>\n" + row({"invariant", "verdict", "detail"}, true);
+  for (const auto& i : list) {
+    const json& passed = json_at(i, {"passed"});
+    const bool ok = passed.is_boolean() && passed.get<bool>();
+    t += "<tr><td><code>" + cell(json_at(i, {"name"})) + "</code></td><td class=\"" +
+         (ok ? "pass\">✓ held" : "fail\">✗ broken") + "</td><td>" + cell(json_at(i, {"detail"})) +
+         "</td></tr>\n";
+  }
+  return t + "</table>\n";
+}
+
+// Failures by class and lost connections of one option (summary.json options.<o>.health).
+std::string health_line(const json& option_summary) {
+  const json& h = json_at(option_summary, {"health"});
+  if (!h.is_object()) return "";
+  std::string parts;
+  const json& classes = json_at(h, {"errors_by_class"});
+  if (classes.is_object()) {
+    for (const auto& [name, n] : classes.items()) {
+      parts += (parts.empty() ? "" : ", ") + html_escape(name) + " " + cell(n);
+    }
+  }
+  std::string s;
+  if (!parts.empty()) s += "<p>Errors by class: " + parts + ".</p>\n";
+  const json& lost = json_at(h, {"vu_connections_lost"});
+  const json& events = json_at(h, {"connection_events"});
+  const bool vu_lost = lost.is_number() && lost.get<std::int64_t>() > 0;
+  if (vu_lost || (events.is_array() && !events.empty())) {
+    s += "<p class=\"fail\">Connections lost: " + cell(lost) + " by VUs (" +
+         cell(json_at(h, {"vu_reconnects"})) + " re-established)";
+    if (events.is_array()) {
+      for (const auto& ev : events) {
+        s += "; " + cell(json_at(ev, {"who"})) + " " + cell(json_at(ev, {"what"})) + " at " +
+             cell(json_at(ev, {"at_s"})) + " s";
+      }
+    }
+    s += ".</p>\n";
+  }
+  const json& exit = json_at(h, {"target_exit"});
+  if (exit.is_string()) s += "<p class=\"fail\">System under test: " + cell(exit) + ".</p>\n";
+  return s;
+}
+
 std::string entries_table(const RunData& run, const std::string& option) {
   const ReadSeries reads = read_series(run.is_http());
   const char* section = reads.tag == "request" ? "requests" : "queries";
@@ -185,7 +232,7 @@ std::string option_sections(const RunData& run) {
       s += "<p class=\"muted\">Not measured: the run stopped before this option.</p>\n";
       continue;
     }
-    s += entries_table(run, o) + refreshes_line(os);
+    s += entries_table(run, o) + refreshes_line(os) + health_line(os);
     const json& dropped = json_at(os, {"dropped_iterations"});
     if (dropped.is_number() && dropped.get<double>() > 0) {
       s += "<p>Dropped iterations: " + cell(dropped) + ".</p>\n";
@@ -244,7 +291,7 @@ std::string render_html(const RunData& run, const std::vector<PageFigure>& figur
   h += "<h1>loadgate report: " + name + "</h1>\n<p class=\"muted\">" +
        cell(json_at(run.summary, {"scenario", "description"})) + "</p>\n";
   h += banners(run, notes) + metadata(run);
-  h += "<h2>Thresholds</h2>\n" + thresholds(run);
+  h += "<h2>Thresholds</h2>\n" + thresholds(run) + invariants(run);
   for (const auto& f : figures) h += figure_html(f);
   h += "<h2>Per option</h2>\n" + option_sections(run);
   h += "<p class=\"muted\">Written by <code>loadgate report</code> from the run folder's "

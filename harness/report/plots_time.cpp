@@ -35,8 +35,13 @@ std::vector<OptionTimeline> timelines(const RunData& run) {
                                   logged == run.read_percentiles.end() ? kNoLog : logged->second);
     if (points.empty()) continue;
     const double end = points.back().t_end_s;
+    auto faults = fault_spans(run.option_summary(o), end);
+    // Lost connections are drawn as faults: what the run suffered, whoever caused it.
+    for (auto& f : connection_spans(run.rows, o, run.option_summary(o), end)) {
+      faults.push_back(std::move(f));
+    }
     out.push_back({o, std::move(points), stage_marks(run.rows, o),
-                   refresh_spans(run.option_summary(o)), fault_spans(run.option_summary(o), end)});
+                   refresh_spans(run.option_summary(o)), std::move(faults)});
   }
   return out;
 }

@@ -145,6 +145,37 @@ std::vector<Span> refresh_spans(const json& option_summary) {
   return out;
 }
 
+std::vector<Fault> connection_spans(const std::vector<IntervalRow>& rows, const std::string& option,
+                                    const json& option_summary, double end_s) {
+  static const std::string kWhat = "connection lost";
+  std::vector<Fault> out;
+  for (const auto& r : rows) {
+    if (r.option == option && r.metric == "connections_lost" && r.count > 0) {
+      out.push_back({r.t_start_s, r.t_end_s, kWhat});
+    }
+  }
+  const json& events = json_at(option_summary, {"health", "connection_events"});
+  std::map<std::string, std::size_t> open;  // who -> its span in `out`
+  if (events.is_array()) {
+    for (const auto& ev : events) {
+      const json& who = json_at(ev, {"who"});
+      const json& what = json_at(ev, {"what"});
+      if (!who.is_string() || !what.is_string()) continue;
+      const double at = number_or(ev, "at_s", 0);
+      if (what == "lost") {
+        open[who.get<std::string>()] = out.size();
+        out.push_back({at, std::max(at, end_s), kWhat});
+      } else if (const auto it = open.find(who.get<std::string>()); it != open.end()) {
+        out[it->second].to_s = at;
+        open.erase(it);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Fault& a, const Fault& b) { return a.from_s < b.from_s; });
+  return out;
+}
+
 std::vector<Fault> fault_spans(const json& option_summary, double end_s) {
   static constexpr std::string_view kBegin = " begin", kEnd = " end";
   std::vector<Fault> out;

@@ -78,6 +78,13 @@ struct Fault {
 /// "<action> end" step, or up to `end_s` when the run ended first. In time order.
 std::vector<Fault> fault_spans(const nlohmann::json& option_summary, double end_s);
 
+/// Lost connections as spans to draw like faults (what = "connection lost"): each background
+/// activity's "lost" event (summary.json options.<o>.health.connection_events) up to its next
+/// "reconnected" (or `end_s`), and each interval in which the VUs lost connections
+/// (timeseries rows of connections_lost). In time order.
+std::vector<Fault> connection_spans(const std::vector<IntervalRow>& rows, const std::string& option,
+                                    const nlohmann::json& option_summary, double end_s);
+
 /// One point of a percentile spectrum (HdrHistogram's percentile distribution plot).
 struct SpectrumPoint {
   double percentile = 0;  ///< 0..100

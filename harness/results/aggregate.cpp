@@ -55,6 +55,7 @@ void RunAggregate::add_interval(const exec::IntervalInfo& info,
                       slot.tags,
                       d.count,
                       d.errors};
+    row.by_class = d.by_class;
     if (slot.kind == metrics::MetricKind::kTrend) {
       row.p50_ms = ms(d.hist.value_at_percentile(50));
       row.p95_ms = ms(d.hist.value_at_percentile(95));
@@ -83,11 +84,13 @@ std::vector<metrics::SeriesStats> RunAggregate::series() const {
     const auto collected = stage_ns_.find({key.option, key.stage});
     const double seconds =
         collected != stage_ns_.end() ? static_cast<double>(collected->second) / 1e9 : 0.0;
-    metrics::SeriesStats s{slot.metric, slot.kind, tags, std::nullopt, d.count, d.errors, seconds};
+    metrics::SeriesStats s{slot.metric, slot.kind, tags,    std::nullopt,
+                           d.count,     d.errors,  seconds, d.by_class};
     if (slot.kind == metrics::MetricKind::kTrend) s.hist = d.hist;
     if (slot.kind == metrics::MetricKind::kTrend && derives_failed_rate(slot.metric)) {
       out.push_back(metrics::SeriesStats{failed_metric_for(slot.metric), metrics::MetricKind::kRate,
-                                         tags, std::nullopt, d.count, d.errors, seconds});
+                                         tags, std::nullopt, d.count, d.errors, seconds,
+                                         d.by_class});
     }
     // k6's http_reqs and iterations: every request / completed iteration, as a counter.
     if (slot.metric == "http_req_duration" || slot.metric == "iteration_duration") {

@@ -23,6 +23,7 @@ struct TimeseriesRow {
   Tags tags;  ///< slot tags (query, kind, during_refresh)
   std::int64_t count = 0;
   std::int64_t errors = 0;
+  ErrorCounts by_class{};  ///< `errors` split by class (trend series)
   double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
   int vus = 0;
   bool refresh_in_flight = false;

@@ -12,6 +12,44 @@ std::string fmt(const char* f, auto... args) {
   return buf;
 }
 
+// Failures by class over the option's operations, lost connections, the target's exit.
+std::string health_lines(const RunReport& r, const OptionReport& o) {
+  const std::string opt(1, o.option);
+  ErrorCounts errors{};
+  std::int64_t lost = 0, reconnects = 0;
+  for (const auto& s : r.series) {
+    if (tag_value(s.tags, "option") != opt) continue;
+    if (s.metric == "sql_duration" || s.metric == "http_req_duration") {
+      for (std::size_t i = 0; i < kErrorClasses; ++i) errors[i] += s.by_class[i];
+    }
+    if (s.metric == "connections_lost") lost += s.count;
+    if (s.metric == "reconnects") reconnects += s.count;
+  }
+  std::string out;
+  std::string classes;
+  for (std::size_t i = 0; i < kErrorClasses; ++i) {
+    if (errors[i] == 0) continue;
+    classes += fmt("%s%s %lld", classes.empty() ? "" : ", ",
+                   std::string(error_class_name(error_class_at(i))).c_str(),
+                   static_cast<long long>(errors[i]));
+  }
+  if (!classes.empty()) out += "  errors: " + classes + "\n";
+  if (lost > 0 || reconnects > 0) {
+    out += fmt("  VU connections: %lld lost, %lld re-established\n", static_cast<long long>(lost),
+               static_cast<long long>(reconnects));
+  }
+  for (const auto& ev : o.connection_events) {
+    out += fmt("  %s %s at %.1fs%s%s\n", ev.who.c_str(),
+               ev.what == "lost" ? "lost its connection" : "reconnected",
+               static_cast<double>(ev.at) / 1e9, ev.error.empty() ? "" : ": ", ev.error.c_str());
+  }
+  if (!o.target_exit.empty()) out += "  system under test: " + o.target_exit + "\n";
+  if (!o.buffer_stats_error.empty()) {
+    out += "  buffer statistics unavailable: " + o.buffer_stats_error + "\n";
+  }
+  return out;
+}
+
 std::string option_table(const RunReport& r, const OptionReport& o) {
   const std::string opt(1, o.option);
   std::string out = fmt("\noption %s%s\n", opt.c_str(), o.measured ? "" : "  (not measured)");
@@ -101,8 +139,19 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
     out += fmt("  step at %.1fs: %s%s%s\n", e.at_s, e.what.c_str(),
                e.ok ? "" : " FAILED: ", e.error.c_str());
   }
+  out += health_lines(r, o);
   if (o.buffer_hit_ratio) out += fmt("  buffer hit ratio: %.4f\n", *o.buffer_hit_ratio);
   for (const auto& w : o.plan_warnings) out += "  warning: " + w + "\n";
+  return out;
+}
+
+std::string invariant_lines(const RunReport& r) {
+  if (r.invariants.empty()) return "";
+  std::string out = "\ninvariants\n";
+  for (const auto& i : r.invariants) {
+    out += fmt("  %s %s%s%s\n", i.passed ? "\xE2\x9C\x93" : "\xE2\x9C\x97", i.name.c_str(),
+               i.detail.empty() ? "" : ": ", i.detail.c_str());
+  }
   return out;
 }
 
@@ -125,9 +174,19 @@ std::string format_console(const RunReport& r) {
                         r.complete ? "" : ("  INCOMPLETE: " + r.incomplete_reason).c_str());
   for (const auto& o : r.options) out += option_table(r, o);
   out += threshold_lines(r);
-  out += fmt("\nverdict: %s   results: %s\n",
-             r.thresholds_passed() ? "all thresholds held" : "THRESHOLD CROSSED",
-             r.dir.string().c_str());
+  out += invariant_lines(r);
+  // A run cut short is no pass, whatever held over what it measured.
+  std::string verdict = "all thresholds held";
+  if (!r.complete) {
+    verdict = "INCOMPLETE (" + r.incomplete_reason + ")";
+  } else if (!r.thresholds_passed()) {
+    verdict = "THRESHOLD CROSSED";
+  } else if (!r.invariants_held()) {
+    verdict = "INVARIANT BROKEN";
+  } else if (!r.invariants.empty()) {
+    verdict = "all thresholds held, all invariants held";
+  }
+  out += fmt("\nverdict: %s   results: %s\n", verdict.c_str(), r.dir.string().c_str());
   return out;
 }
 

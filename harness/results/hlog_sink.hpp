@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,20 +16,39 @@
 
 namespace lg::results {
 
+/// Streams latency.hlog during a run. A write error (a full disk) never throws from the
+/// measured run: the sink says so once on stderr, writes nothing more, and error() holds the
+/// message for the run's end, which then fails with exit 3 after writing what it could.
 class HlogSink {
  public:
-  /// Creates `file`; run_start_epoch_s is the run's wall-clock start (StartTime/BaseTime).
-  /// Throws InfraError when the file cannot be created.
+  /// Creates `file` and writes the log's header; run_start_epoch_s is the run's wall-clock
+  /// start (StartTime/BaseTime). Throws InfraError naming the file and errno when it cannot be
+  /// created or the header cannot be written (before anything is measured).
   HlogSink(const std::filesystem::path& file, double run_start_epoch_s);
-  /// Writes one line per trend slot that recorded samples in this interval. option_start_s is
-  /// when this option's measured part began, in seconds since the run's start.
+  HlogSink(const HlogSink&) = delete;
+  HlogSink& operator=(const HlogSink&) = delete;
+  /// Closes the file (see close()).
+  ~HlogSink();
+  /// Writes one line per trend slot that recorded samples in this interval, then checks the
+  /// write. option_start_s is when this option's measured part began, in seconds since the
+  /// run's start. Never throws for I/O errors.
   void interval(const std::string& option, const std::string& stage, double option_start_s,
                 const exec::IntervalInfo& info, const std::vector<metrics::SlotSpec>& slots,
                 const std::vector<metrics::SlotData>& data);
+  /// fsyncs and closes the file; idempotent. A failure becomes error() if none came before.
+  void close() noexcept;
+  /// "cannot write <file>: <strerror>" of the first failed write; "" while all went well.
+  const std::string& error() const { return error_; }
 
  private:
-  std::ofstream out_;
+  // Moves what the writer buffered to the file; on the first failure records error_.
+  void drain() noexcept;
+
+  std::filesystem::path file_;
+  int fd_ = -1;
+  std::ostringstream buffer_;
   metrics::HlogWriter writer_;
+  std::string error_;
 };
 
 /// Merges interval logs of runs that shared one wall-clock window: intervals of the same tag

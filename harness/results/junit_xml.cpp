@@ -8,10 +8,9 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
-#include "harness/core/errors.hpp"
+#include "harness/core/files.hpp"
 #include "harness/core/markup.hpp"
 #include "harness/results/report.hpp"
 
@@ -51,26 +50,39 @@ void write_case(std::ostream& out, const std::string& suite, const gate::Thresho
   out << "  </testcase>\n";
 }
 
+// An invariant is a test case of its own class, "loadgate.invariants.<suite>".
+void write_invariant_case(std::ostream& out, const std::string& suite,
+                          const gate::InvariantResult& i) {
+  out << "  <testcase name=\"" << markup_escape(i.name) << "\" classname=\"loadgate.invariants."
+      << markup_escape(suite) << "\" time=\"0\">\n";
+  if (!i.passed) {
+    out << "    <failure message=\"" << markup_escape(i.detail) << "\" type=\"invariant\">"
+        << markup_escape(i.detail) << "</failure>\n";
+  }
+  out << "  </testcase>\n";
+}
+
 }  // namespace
 
 void write_junit_xml(const RunReport& r, const std::filesystem::path& file) {
-  std::ofstream out(file);
-  if (!out) throw InfraError("cannot write " + file.string());
+  std::ostringstream out;
   const std::string suite = r.scenario ? r.scenario->name : r.run_id;
   int failures = 0;
   for (const auto& t : r.thresholds) failures += t.passed ? 0 : 1;
+  for (const auto& i : r.invariants) failures += i.passed ? 0 : 1;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuite name=\"" << markup_escape(suite.empty() ? "loadgate" : suite)
       << "\" timestamp=\"" << schema_timestamp(r.started_at) << "\" hostname=\""
-      << markup_escape(hostname()) << "\" tests=\"" << r.thresholds.size() << "\" failures=\""
-      << failures << "\" errors=\"" << (r.complete ? 0 : 1) << "\" time=\"0\">\n";
+      << markup_escape(hostname()) << "\" tests=\"" << r.thresholds.size() + r.invariants.size()
+      << "\" failures=\"" << failures << "\" errors=\"" << (r.complete ? 0 : 1)
+      << "\" time=\"0\">\n";
   out << "  <properties>\n"
       << "    <property name=\"run\" value=\"" << markup_escape(r.run_id) << "\"/>\n"
       << "    <property name=\"complete\" value=\"" << (r.complete ? "true" : "false") << "\"/>\n"
-      << "    <property name=\"verdict\" value=\"" << (r.thresholds_passed() ? "pass" : "fail")
-      << "\"/>\n"
+      << "    <property name=\"verdict\" value=\"" << r.verdict() << "\"/>\n"
       << "  </properties>\n";
   for (const auto& t : r.thresholds) write_case(out, suite, t);
+  for (const auto& i : r.invariants) write_invariant_case(out, suite, i);
   // Test case names stay stable across runs (CI tracks history by name); the values go here.
   std::string values = "results: " + r.dir.string() + "\n";
   for (const auto& t : r.thresholds) {
@@ -82,7 +94,7 @@ void write_junit_xml(const RunReport& r, const std::filesystem::path& file) {
   out << "  <system-err>" << markup_escape(r.complete ? "" : "incomplete: " + r.incomplete_reason)
       << "</system-err>\n";
   out << "</testsuite>\n";
-  if (!out) throw InfraError("cannot write " + file.string());
+  write_file_atomic(file, out.str());
 }
 
 }  // namespace lg::results

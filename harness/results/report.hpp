@@ -10,6 +10,8 @@
 #include "datagen/schema.hpp"
 #include "harness/background/refresher.hpp"
 #include "harness/background/steps.hpp"
+#include "harness/db/reconnecting.hpp"
+#include "harness/gate/invariant.hpp"
 #include "harness/gate/threshold.hpp"
 #include "harness/metrics/series_stats.hpp"
 #include "harness/results/aggregate.hpp"
@@ -40,6 +42,20 @@ struct OptionReport {
   double planned_s = 0;
   double measured_s = 0;
   std::string stop_reason;
+  /// Background health. Refreshes that failed for good (every retry too); staleness markers
+  /// a successful refresh should have shown but that were never seen; the probe's failed
+  /// marker writes and view polls (and the last error); the background connections lost and
+  /// re-established (`at`: ns since the measured start); how the system under test exited
+  /// during the run ("" when it did not).
+  int refreshes_failed = 0;
+  std::int64_t staleness_overdue = 0;
+  std::int64_t staleness_write_failures = 0;
+  std::int64_t staleness_poll_failures = 0;
+  std::string staleness_error;
+  std::vector<db::ConnectionEvent> connection_events;
+  std::string target_exit;
+  /// Buffer statistics could not be read (the admin connection failed): why.
+  std::string buffer_stats_error;
 };
 
 struct RunReport {
@@ -57,13 +73,20 @@ struct RunReport {
   std::vector<TimeseriesRow> timeseries;
   std::int64_t out_of_range = 0;
   std::vector<gate::ThresholdResult> thresholds;
+  std::vector<gate::InvariantResult> invariants;
 
   /// True when every threshold passed (vacuously true without thresholds).
   bool thresholds_passed() const;
+  /// True when every invariant held.
+  bool invariants_held() const;
+  /// The verdict: "pass" (complete, every threshold and invariant held), "fail", or
+  /// "incomplete" (cut short: whatever held, it is no pass).
+  std::string verdict() const;
 };
 
 /// summary.json: resolved scenario, environment, per option × query × stage statistics,
-/// refreshes, sizes, plan warnings and threshold verdicts. Throws InfraError on I/O failure.
+/// refreshes, sizes, plan warnings and threshold verdicts. Written whole or not at all
+/// (write_file_atomic); throws InfraError naming the path and errno on I/O failure.
 void write_summary_json(const RunReport& report, const std::filesystem::path& file);
 /// timeseries.csv: one row per interval (≤ 1 s) and series. Throws InfraError on I/O failure.
 void write_timeseries_csv(const RunReport& report, const std::filesystem::path& file);
@@ -75,7 +98,14 @@ void write_junit_xml(const RunReport& report, const std::filesystem::path& file)
 /// refreshes and the threshold verdicts (k6 style ✓/✗).
 std::string format_console(const RunReport& report);
 
-/// Writes summary.json, timeseries.csv, summary.txt and scenario.toml into report.dir.
+/// Writes every result file of `report` into report.dir (created if missing): junit.xml,
+/// summary.json, summary.txt (the console table), scenario.toml, series.json, timeseries.csv.
+/// Each file is whole or absent (write_file_atomic); one that fails does not keep the others
+/// from being written. Returns one line per failure, "cannot write <path>: <strerror>", empty
+/// when everything was written. Does not throw for I/O errors.
+std::vector<std::string> write_result_files(const RunReport& report);
+
+/// write_result_files(), then throws InfraError (exit 3) naming every file that failed.
 void write_all(const RunReport& report);
 
 /// Current UTC time as "2026-11-21T23:59:59Z" (iso) or "20261121T235959Z" (compact).

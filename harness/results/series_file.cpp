@@ -1,12 +1,12 @@
 #include "harness/results/series_file.hpp"
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "harness/core/errors.hpp"
 #include "harness/core/files.hpp"
 #include "harness/metrics/hlog.hpp"
+#include "harness/results/stats.hpp"
 
 namespace lg::results {
 namespace {
@@ -42,6 +42,13 @@ metrics::SeriesStats from_json(const json& j) {
   s.count = j.at("count").get<std::int64_t>();
   s.hits = j.at("hits").get<std::int64_t>();
   s.seconds = j.at("seconds").get<double>();
+  // Failures by class: absent in series files written before error classes were recorded.
+  if (const auto it = j.find("errors_by_class"); it != j.end()) {
+    for (const auto& [name, n] : it->items()) {
+      if (const auto c = error_class_named(name))
+        s.by_class[error_index(*c)] = n.get<std::int64_t>();
+    }
+  }
   if (!j.at("histogram").is_null()) {
     s.hist = metrics::decode(metrics::base64_decode(j.at("histogram").get<std::string>()));
   }
@@ -63,12 +70,11 @@ void write_series_json(const std::vector<metrics::SeriesStats>& series,
          {"count", s.count},
          {"hits", s.hits},
          {"seconds", s.seconds},
+         {"errors_by_class", errors_by_class_json(s.by_class)},
          {"histogram", s.hist ? json(metrics::base64_encode(metrics::encode_compressed_v2(*s.hist)))
                               : json(nullptr)}});
   }
-  std::ofstream f(file);
-  f << json{{"format", "loadgate-series-1"}, {"series", out}}.dump(1) << '\n';
-  if (!f) throw InfraError("cannot write " + file.string());
+  write_file_atomic(file, json{{"format", "loadgate-series-1"}, {"series", out}}.dump(1) + '\n');
 }
 
 std::vector<metrics::SeriesStats> read_series_json(const std::filesystem::path& file) {
@@ -101,6 +107,7 @@ std::vector<metrics::SeriesStats> merge_runs(
       }
       m.count += s.count;
       m.hits += s.hits;
+      for (std::size_t i = 0; i < kErrorClasses; ++i) m.by_class[i] += s.by_class[i];
       m.seconds = std::max(m.seconds, s.seconds);
     }
   }

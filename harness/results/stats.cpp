@@ -25,6 +25,7 @@ std::optional<metrics::SeriesStats> merge_series(const std::vector<metrics::Seri
     out->hist->add(*s.hist);
     out->count += s.count;
     out->hits += s.hits;
+    for (std::size_t i = 0; i < kErrorClasses; ++i) out->by_class[i] += s.by_class[i];
     windows[{tag_value(s.tags, "option"), tag_value(s.tags, "stage")}] = s.seconds;
   }
   if (out) {
@@ -49,6 +50,7 @@ LatencyStats latency_stats(const metrics::SeriesStats& merged) {
   LatencyStats s;
   s.count = merged.count;
   s.errors = merged.hits;
+  s.by_class = merged.by_class;
   s.seconds = merged.seconds;
   s.throughput = merged.seconds > 0 ? static_cast<double>(merged.count) / merged.seconds : 0;
   if (!merged.hist || merged.hist->count() == 0) return s;
@@ -64,8 +66,18 @@ LatencyStats latency_stats(const metrics::SeriesStats& merged) {
   return s;
 }
 
+nlohmann::json errors_by_class_json(const ErrorCounts& by_class) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < kErrorClasses; ++i) {
+    if (by_class[i] != 0) out[std::string(error_class_name(error_class_at(i)))] = by_class[i];
+  }
+  return out;
+}
+
 nlohmann::json to_json(const LatencyStats& s) {
   return {{"count", s.count},
+          {"ok", s.count - s.errors},
+          {"errors_by_class", errors_by_class_json(s.by_class)},
           {"errors", s.errors},
           {"seconds", round3(s.seconds)},
           {"throughput_per_s", round3(s.throughput)},

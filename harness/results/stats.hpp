@@ -11,9 +11,12 @@
 namespace lg::results {
 
 /// Summary numbers of one trend. Latencies in ms; throughput in samples per second.
+/// `count` is every sample, failed ones included; the latencies are those of the `count -
+/// errors` that succeeded (a failure is never a latency sample).
 struct LatencyStats {
   std::int64_t count = 0;
   std::int64_t errors = 0;
+  ErrorCounts by_class{};  ///< `errors` by class
   double seconds = 0;
   double throughput = 0;
   double min_ms = 0, mean_ms = 0, p50_ms = 0, p90_ms = 0, p95_ms = 0, p99_ms = 0, p999_ms = 0,
@@ -29,6 +32,9 @@ std::optional<metrics::SeriesStats> merge_series(const std::vector<metrics::Seri
 LatencyStats latency_stats(const metrics::SeriesStats& merged);
 
 nlohmann::json to_json(const LatencyStats& s);
+
+/// {"connection": 3, "timeout": 1}: the non-zero classes of `by_class`.
+nlohmann::json errors_by_class_json(const ErrorCounts& by_class);
 
 /// A rate metric summed over its series: samples and hits (e.g. passed checks).
 struct RateSum {

@@ -1,7 +1,5 @@
-#include <fstream>
-
 #include "harness/core/duration.hpp"
-#include "harness/core/errors.hpp"
+#include "harness/core/files.hpp"
 #include "harness/results/report.hpp"
 #include "harness/results/stats.hpp"
 #include "harness/scenario/think_time.hpp"
@@ -239,6 +237,38 @@ json option_checks_json(const RunReport& r, const std::string& opt) {
   return out;
 }
 
+// What went wrong under one option, beyond latencies: failures by class over every
+// operation, connections lost and re-established (VUs' counts, background activities'
+// events with their times), refreshes that failed for good, how the system under test exited.
+json health_json(const RunReport& r, const OptionReport& o) {
+  const std::string opt(1, o.option);
+  ErrorCounts errors{};
+  for (const auto& s : r.series) {
+    if ((s.metric != "sql_duration" && s.metric != "http_req_duration") ||
+        tag_value(s.tags, "option") != opt) {
+      continue;
+    }
+    for (std::size_t i = 0; i < kErrorClasses; ++i) errors[i] += s.by_class[i];
+  }
+  json events = json::array();
+  for (const auto& ev : o.connection_events) {
+    events.push_back({{"at_s", static_cast<double>(ev.at) / 1e9},
+                      {"who", ev.who},
+                      {"what", ev.what},
+                      {"error", ev.error}});
+  }
+  return {{"errors_by_class", errors_by_class_json(errors)},
+          {"vu_connections_lost", counter_sum(r.series, "connections_lost", opt, "read") +
+                                      counter_sum(r.series, "connections_lost", opt, "write")},
+          {"vu_reconnects", counter_sum(r.series, "reconnects", opt, "read") +
+                                counter_sum(r.series, "reconnects", opt, "write")},
+          {"connection_events", events},
+          {"refreshes_failed", o.refreshes_failed},
+          {"target_exit", o.target_exit.empty() ? json(nullptr) : json(o.target_exit)},
+          {"buffer_stats_error",
+           o.buffer_stats_error.empty() ? json(nullptr) : json(o.buffer_stats_error)}};
+}
+
 json option_json(const RunReport& r, const OptionReport& o) {
   const std::string opt(1, o.option);
   json queries = json::object();
@@ -259,6 +289,7 @@ json option_json(const RunReport& r, const OptionReport& o) {
                          {"duration_ms", static_cast<double>(ev.duration) / 1e6},
                          {"ok", ev.ok},
                          {"error", ev.error},
+                         {"error_class", std::string(error_class_name(ev.error_class))},
                          {"attempt", ev.attempt},
                          {"queue_depth", ev.queue_depth < 0 ? json(nullptr) : json(ev.queue_depth)},
                          {"cpu_s", optional_json(ev.cpu_s)},
@@ -305,8 +336,13 @@ json option_json(const RunReport& r, const OptionReport& o) {
   if (auto m = merge_series(r.series, "mv_age", make_tags({{"option", opt}}))) {
     out["view_age"] = to_json(latency_stats(*m));
   }
+  out["health"] = health_json(r, o);
   if (o.staleness_markers > 0) {
-    json st = {{"markers", o.staleness_markers}, {"unseen", o.staleness_unseen}};
+    json st = {{"markers", o.staleness_markers},
+               {"unseen", o.staleness_unseen},
+               {"overdue", o.staleness_overdue},
+               {"write_failures", o.staleness_write_failures},
+               {"poll_failures", o.staleness_poll_failures}};
     if (auto m = merge_series(r.series, "mv_staleness", make_tags({{"option", opt}}))) {
       st["lag"] = to_json(latency_stats(*m));
     }
@@ -329,6 +365,14 @@ json thresholds_json(const RunReport& r) {
   return out;
 }
 
+json invariants_json(const RunReport& r) {
+  json out = json::array();
+  for (const auto& i : r.invariants) {
+    out.push_back({{"name", i.name}, {"passed", i.passed}, {"detail", i.detail}});
+  }
+  return out;
+}
+
 }  // namespace
 
 void write_summary_json(const RunReport& r, const std::filesystem::path& file) {
@@ -347,11 +391,10 @@ void write_summary_json(const RunReport& r, const std::filesystem::path& file) {
       {"environment", r.environment},
       {"options", options},
       {"thresholds", thresholds_json(r)},
-      {"verdict", r.thresholds_passed() ? "pass" : "fail"},
+      {"invariants", invariants_json(r)},
+      {"verdict", r.verdict()},
   };
-  std::ofstream out(file);
-  out << doc.dump(2) << '\n';
-  if (!out) throw InfraError("cannot write " + file.string());
+  write_file_atomic(file, doc.dump(2) + '\n');
 }
 
 }  // namespace lg::results

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,8 +15,6 @@
 #include <thread>
 
 #include "harness/core/errors.hpp"
-
-extern char** environ;
 
 namespace lg::run {
 namespace {
@@ -66,6 +64,23 @@ std::string read_line(int fd, Nanos deadline) {
   return buf.substr(0, buf.find('\n'));
 }
 
+// Child side of the fork: only async-signal-safe calls before exec. stdout to the pipe, stderr
+// to the log; its own session, so a terminal's Ctrl-C reaches loadgate, which then stops it in
+// order; SIGTERM when loadgate dies (PR_SET_PDEATHSIG), so a killed run leaves no listener.
+[[noreturn]] void exec_api(char* const* argv, int out_fd, const char* log, pid_t parent) {
+  const int log_fd = ::open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0 || ::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(log_fd, STDERR_FILENO) < 0) {
+    ::_exit(125);
+  }
+  ::setsid();
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) ::_exit(124);  // loadgate died before the line above
+  ::execvp(argv[0], argv);
+  static const char kMsg[] = "catalog-api: exec failed\n";
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  ::_exit(127);
+}
+
 }  // namespace
 
 std::filesystem::path catalog_api_binary() {
@@ -90,23 +105,16 @@ ApiProcess::ApiProcess(const ApiOptions& options, Nanos wait) {
 
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw InfraError("catalog-api: pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, options.log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Its own session: a terminal's Ctrl-C reaches loadgate, which then stops it in order.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-  const int rc = ::posix_spawnp(&pid_, binary.c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  const std::string log = options.log.string();
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ == 0) exec_api(argv.data(), out[1], log.c_str(), parent);
+  const int fork_errno = errno;
   ::close(out[1]);
-  if (rc != 0) {
+  if (pid_ < 0) {
     ::close(out[0]);
     pid_ = -1;
-    throw InfraError("cannot start " + binary + ": " + std::strerror(rc));
+    throw InfraError("cannot start " + binary + ": " + std::strerror(fork_errno));
   }
   stdout_fd_ = out[0];
   const std::string line = read_line(stdout_fd_, mono_now() + wait);
@@ -137,6 +145,17 @@ void ApiProcess::stop() noexcept {
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+std::string ApiProcess::exited() noexcept {
+  if (pid_ <= 0) return exit_;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return "";
+  pid_ = -1;
+  exit_ = WIFSIGNALED(status)
+              ? "catalog-api was killed by signal " + std::to_string(WTERMSIG(status))
+              : "catalog-api exited with status " + std::to_string(WEXITSTATUS(status));
+  return exit_;
 }
 
 }  // namespace lg::run

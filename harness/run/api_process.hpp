@@ -30,7 +30,8 @@ class ApiProcess {
  public:
   /// Starts catalog-api and waits (up to `wait`) for its "listening on <url>" line. Throws
   /// InfraError (exit 3) when it cannot start, exits or stays silent; the message carries the
-  /// tail of its log.
+  /// tail of its log. It gets SIGTERM when the calling THREAD ends (PR_SET_PDEATHSIG: loadgate
+  /// killed leaves no listener), so construct it on a thread that outlives it (the run's).
   ApiProcess(const ApiOptions& options, Nanos wait = 30 * kNanosPerSecond);
   ApiProcess(const ApiProcess&) = delete;
   ApiProcess& operator=(const ApiProcess&) = delete;
@@ -41,11 +42,15 @@ class ApiProcess {
   const std::string& base_url() const { return base_url_; }
   /// SIGTERM, then SIGKILL after 10 s; reaps it. Idempotent.
   void stop() noexcept;
+  /// "" while it runs; once it has exited on its own (crashed, killed), how: "catalog-api was
+  /// killed by signal 9", "catalog-api exited with status 1". Reaps it. Not after stop().
+  std::string exited() noexcept;
 
  private:
   pid_t pid_ = -1;
   int stdout_fd_ = -1;  // kept open: a write after the first line must not raise SIGPIPE there
   std::string base_url_;
+  std::string exit_;  // how it exited on its own, once seen
 };
 
 }  // namespace lg::run

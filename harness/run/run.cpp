@@ -10,6 +10,7 @@
 #include "harness/background/refresher.hpp"
 #include "harness/background/staleness_probe.hpp"
 #include "harness/background/steps.hpp"
+#include "harness/core/files.hpp"
 #include "harness/db/environment.hpp"
 #include "harness/driver/http_driver.hpp"
 #include "harness/driver/pg_driver.hpp"
@@ -21,6 +22,7 @@
 #include "harness/results/report.hpp"
 #include "harness/run/api_process.hpp"
 #include "harness/run/dataset.hpp"
+#include "harness/run/invariants.hpp"
 #include "harness/run/plans.hpp"
 #include "harness/run/steps_plan.hpp"
 #include "harness/run/workload_layout.hpp"
@@ -123,6 +125,21 @@ void emit_tail(const OptionRun& r, char option, double option_start_s,
   r.agg.add_interval(tail, std::move(data));
 }
 
+// The VU and writer sessions' settings (libpq `options`): statement_timeout and lock_timeout,
+// so that a locked table or a runaway statement cannot hang a run.
+std::string session_options(const scenario::Scenario& s) {
+  std::string out;
+  auto add = [&out](const char* name, Nanos ns) {
+    if (ns <= 0) return;
+    if (!out.empty()) out += ' ';
+    out +=
+        "-c " + std::string(name) + "=" + std::to_string(std::max<Nanos>(1, ns / kNanosPerMilli));
+  };
+  add("statement_timeout", s.database.statement_timeout);
+  add("lock_timeout", s.database.lock_timeout);
+  return out;
+}
+
 // How VUs are made for one option: the reads' VUs (SQL or HTTP) and the write mix's (SQL).
 // Same streams on every option: VU v draws the same journeys, parameters and think times on
 // A, B and C. Writer VU w draws from its own stream and inserts ids N+1+w, N+1+w+max_writers,
@@ -143,7 +160,8 @@ VuFactories vu_factories(const OptionRun& r, const OptionWorkload& w, exec::Engi
     if (base_url) {
       drv = std::make_unique<driver::HttpDriver>(loop, *base_url, r.s.http.timeout, r.requests);
     } else {
-      drv = std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.read_statements);
+      drv = std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.read_statements,
+                                               session_options(r.s), "loadgate-vu");
     }
     return std::make_unique<exec::Vu>(std::move(drv), workload::ParamGenerator(r.gen, seed, v),
                                       Rng::stream(seed, "mix", v), Rng::stream(seed, "think", v),
@@ -156,7 +174,8 @@ VuFactories vu_factories(const OptionRun& r, const OptionWorkload& w, exec::Engi
     workload::ParamGenerator params(r.gen, seed, kWriterStream + v);
     params.set_insert_lane(r.gen.count() + 1 + static_cast<std::int64_t>(v), writers);
     return std::make_unique<exec::Vu>(
-        std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.write_statements),
+        std::make_unique<driver::PgDriver>(loop, r.target.conninfo, w.write_statements,
+                                           session_options(r.s), "loadgate-writer"),
         std::move(params), Rng::stream(seed, "write-mix", v), Rng::stream(seed, "write-think", v),
         loop, recorder.shard(static_cast<std::size_t>(l)), w.writes, tracker);
   };
@@ -177,18 +196,21 @@ class OptionBackground {
       writer_->open();
     }
     if (option == 'C' && r.s.refresher.enabled) {
-      refresher_ = std::make_unique<background::Refresher>(
-          r.target.conninfo, r.s.refresher, recorder.shard(shards.refresher()), w.refresh, tracker);
+      refresher_ = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher,
+                                                           recorder.shard(shards.refresher()),
+                                                           w.refresh, tracker, &log_);
     }
     if (option == 'C' && r.s.staleness.enabled) {
       // Product 1 carries the markers: it exists in every dataset (ids are 1..N).
       probe_ = std::make_unique<background::StalenessProbe>(
           r.target.conninfo, 1, read_relation_sql(r.s, option, "loadgate_c.mv_product_search"),
-          r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness);
+          r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness,
+          &log_);
     }
   }
 
   void start(Nanos t0) {
+    t0_ = t0;
     if (refresher_) refresher_->start(t0);
     if (writer_) writer_->begin(t0, true);
     if (probe_) probe_->start(t0);
@@ -208,17 +230,44 @@ class OptionBackground {
     if (refresher_) {
       refresher_->stop();
       out.refreshes = refresher_->events();
+      out.refreshes_failed = refresher_->failed_for_good();
       out.live_sync_setup_s = static_cast<double>(refresher_->live_sync_setup()) / 1e9;
     }
     if (probe_) {
       probe_->stop();
       out.staleness_markers = probe_->written();
       out.staleness_unseen = probe_->pending();
+      out.staleness_write_failures = probe_->write_failures();
+      out.staleness_poll_failures = probe_->poll_failures();
+      out.staleness_error = probe_->last_error();
+      out.staleness_overdue = overdue_markers();
+    }
+    for (auto ev : log_.events()) {
+      ev.at -= t0_;
+      out.connection_events.push_back(std::move(ev));
     }
   }
 
  private:
+  // Unseen markers that a refresh which succeeded should have shown: committed before that
+  // refresh started (its snapshot is taken after its start). With the trigger strategy the
+  // view is current at commit, so any marker older than a few polls is overdue.
+  std::int64_t overdue_markers() const {
+    std::optional<Nanos> shown_before;
+    if (refresher_ && s_.refresher.strategy != scenario::RefreshStrategy::kTrigger) {
+      shown_before = refresher_->last_success_start();
+    } else {
+      shown_before = mono_now() - t0_ - 4 * s_.staleness.poll - kNanosPerSecond;
+    }
+    if (!shown_before) return 0;
+    std::int64_t n = 0;
+    for (const Nanos committed : probe_->pending_committed()) n += committed < *shown_before;
+    return n;
+  }
+
   const scenario::Scenario& s_;
+  db::ConnectionLog log_;
+  Nanos t0_ = 0;
   background::StepRunner steps_;
   std::unique_ptr<exec::Executor> writer_;
   std::unique_ptr<background::Refresher> refresher_;
@@ -232,6 +281,61 @@ std::optional<driver::BaseUrl> base_url_of(const OptionRun& r, const HttpTarget&
   if (!base) throw InputError("http.base_url", "not a usable URL: " + http.base_url);
   return base;
 }
+
+// The server's buffer statistics through the admin connection. A server that restarted under
+// the run took that connection with it: it is opened again (once), and when the statistics
+// still cannot be read the option goes on without them, saying why.
+std::optional<db::BufferStats> read_buffer_stats(const OptionRun& r,
+                                                 results::OptionReport& out) noexcept {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      if (attempt > 0 || PQstatus(r.admin.raw()) != CONNECTION_OK) {
+        r.admin = db::Connection::open(r.target.conninfo);
+      }
+      auto stats = db::buffer_stats(r.admin);
+      out.buffer_stats_error.clear();
+      return stats;
+    } catch (const std::exception& e) {
+      out.buffer_stats_error = e.what();
+    }
+  }
+  return std::nullopt;
+}
+
+// Stops a run whose target is gone: every operation of the last `limit` of intervals failed
+// with a connection error (a VU's reconnect attempts included), none succeeded.
+class Unreachable {
+ public:
+  Unreachable(Nanos limit, const std::vector<metrics::SlotSpec>& slots) : limit_(limit) {
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (slots[i].metric == "sql_duration" || slots[i].metric == "http_req_duration") {
+        operations_.push_back(i);
+      }
+    }
+  }
+  // The reason to stop after this interval, or "".
+  std::string interval(const exec::IntervalInfo& info, const std::vector<metrics::SlotData>& data) {
+    if (limit_ <= 0) return "";
+    std::int64_t ok = 0, connection = 0;
+    for (const std::size_t i : operations_) {
+      ok += data[i].count - data[i].errors;
+      connection += data[i].by_class[error_index(ErrorClass::kConnect)];
+    }
+    if (ok > 0) since_.reset();
+    if (ok > 0 || connection == 0) return "";
+    if (!since_) since_ = info.start;
+    if (info.end - *since_ < limit_) return "";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "the target was unreachable: only connection errors for %.1f s",
+                  static_cast<double>(info.end - *since_) / 1e9);
+    return buf;
+  }
+
+ private:
+  Nanos limit_;
+  std::vector<std::size_t> operations_;
+  std::optional<Nanos> since_;
+};
 
 // Measures one option; returns false when the run was stopped early.
 bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
@@ -254,11 +358,12 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   auto executor = exec::make_executor(r.s.executor, read_ctx);
   OptionBackground background(r, option, w, write_ctx, recorder, shards, tracker, http.base_url);
 
-  db::BufferStats before;
+  std::optional<db::BufferStats> before;
   double option_start_s = 0;
   Nanos t0 = 0;
+  Unreachable unreachable(r.s.invariants.unreachable_after, w.slots);
   auto on_start = [&](Nanos start) {
-    before = db::buffer_stats(r.admin);
+    before = read_buffer_stats(r, out);
     option_start_s = results::epoch_seconds_now() - r.run_start_epoch_s;
     t0 = start;
     tracker.snapshot_at.store(t0);
@@ -271,8 +376,14 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     r.hlog.interval(option_tag, results::stage_tag(r.s.executor, info.stage), option_start_s, info,
                     w.slots, data);
     r.progress.interval(info, data, static_cast<int>((tracker.read() + 1) / 2));
+    const std::string gone = unreachable.interval(info, data);
     r.agg.add_interval(info, std::move(data));
-    if (!r.stop.stop_requested()) {
+    if (http.api && out.target_exit.empty()) out.target_exit = http.api->exited();
+    if (!out.target_exit.empty()) {
+      r.stop.request_stop(StopReason::kInfraError, out.target_exit);
+    } else if (!gone.empty()) {
+      r.stop.request_stop(StopReason::kInfraError, gone);
+    } else if (!r.stop.stop_requested()) {
       const std::string reason = check_abort(r.s, r.agg, info.end);
       if (!reason.empty()) r.stop.request_stop(StopReason::kAbortOnFail, reason);
     }
@@ -293,12 +404,48 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   out.stop_reason = stop_reason_name(result.reason);
   out.measured = result.measured;
   engine.stop();
+  if (http.api && out.target_exit.empty()) out.target_exit = http.api->exited();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const auto after = db::buffer_stats(r.admin);
-  out.blks_hit = after.blks_hit - before.blks_hit;
-  out.blks_read = after.blks_read - before.blks_read;
-  out.buffer_hit_ratio = db::hit_ratio(before, after);
+  if (const auto after = before ? read_buffer_stats(r, out) : std::nullopt) {
+    out.blks_hit = after->blks_hit - before->blks_hit;
+    out.blks_read = after->blks_read - before->blks_read;
+    out.buffer_hit_ratio = db::hit_ratio(*before, *after);
+  }
   return result.reason == StopReason::kEndOfStages;
+}
+
+// The connections a run holds at its peak: the VUs (or catalog-api's pool), the write mix's
+// VUs, the background activities (refresher, staleness probe, timed steps) and the admin one.
+int connections_needed(const scenario::Scenario& s) {
+  const int reads =
+      s.http_workload() ? (s.http.catalog_api ? s.http.api_pool : 0) : s.executor.peak_vus();
+  const int writers = s.writer.enabled ? s.writer.executor.peak_vus() : 0;
+  const int background =
+      (s.refresher.enabled ? 1 : 0) + (s.staleness.enabled ? 1 : 0) + (s.faults.empty() ? 0 : 1);
+  return reads + writers + background + 1;
+}
+
+// Fails early, before any dataset is built, when the target cannot accept the connections the
+// scenario needs: a run that would start and then fail with "too many clients" measures
+// nothing. Throws InfraError (exit 3) with one line saying what is short.
+void check_capacity(db::Connection& admin, const scenario::Scenario& s) {
+  const auto r = admin.query(
+      "SELECT current_setting('max_connections')::int, "
+      "current_setting('superuser_reserved_connections')::int, "
+      "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int");
+  const int max = std::stoi(std::string(r.get(0, 0)));
+  const int reserved = std::stoi(std::string(r.get(0, 1)));
+  const int in_use = std::stoi(std::string(r.get(0, 2)));
+  // The admin connection is one of those in use, and one of those the run needs.
+  const int free = max - reserved - in_use + 1;
+  const int needed = connections_needed(s);
+  if (needed <= free) return;
+  throw InfraError("the target accepts " + std::to_string(free) +
+                   " more connections (max_connections " + std::to_string(max) + ", " +
+                   std::to_string(reserved) + " reserved, " + std::to_string(in_use) +
+                   " in use) but the scenario needs " + std::to_string(needed) +
+                   " (VUs, writers, background activities and the admin connection): lower the "
+                   "VUs or raise max_connections");
 }
 
 // Builds every option's dataset and describes it in report.options.
@@ -322,16 +469,34 @@ void measure_all(const OptionRun& ctx, results::RunReport& report) {
   }
 }
 
-// Evaluates thresholds, writes every result file and prints the table.
-void finish(results::RunReport& report, const results::RunAggregate& agg) {
+// Evaluates thresholds, writes every result file it can and prints the table, also when a file
+// (or latency.hlog during the run) could not be written. Returns every write failure, each
+// already said on stderr.
+std::vector<std::string> finish(results::RunReport& report, const results::RunAggregate& agg,
+                                results::HlogSink& hlog) {
+  hlog.close();
+  std::vector<std::string> failures;
+  if (!hlog.error().empty()) {
+    failures.push_back(hlog.error());
+    // The figures are whole but the interval log is not: a baseline must not come from it.
+    if (report.complete) {
+      report.complete = false;
+      report.incomplete_reason = hlog.error();
+    }
+  }
   report.series = agg.series();
   report.timeseries = agg.timeseries();
   report.out_of_range = agg.out_of_range();
   report.thresholds = gate::evaluate(report.scenario->thresholds, report.series);
+  report.invariants = check_invariants(report.scenario->invariants, report.options, report.series);
   report.finished_at = results::utc_now(false);
-  results::write_all(report);
+  for (auto& f : results::write_result_files(report)) {
+    std::fprintf(stderr, "loadgate: %s\n", f.c_str());
+    failures.push_back(std::move(f));
+  }
   std::fputs(results::format_console(report).c_str(), stdout);
   std::fflush(stdout);
+  return failures;
 }
 
 // Compiles [workload.requests] so a bad template fails (exit 2) before any database work.
@@ -370,6 +535,9 @@ int execute_run(const RunOptions& options, StopSource& stop) {
                                          catalog.common_write_names());
   const auto requests = compile_requests(s);
   check_executors(s);
+  // A results folder that cannot be written fails now, in a second, not after the dataset
+  // build and the whole run.
+  probe_writable_dir(options.results_dir);
   // Every VU holds a socket: the soft descriptor limit (often 1,024) goes up to the hard one.
   const long fd_limit = exec::Engine::raise_fd_limit();
   const int writers_peak = s.writer.enabled ? s.writer.executor.peak_vus() : 0;
@@ -396,6 +564,7 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   Target target = open_target(topts);
   report.target = target.display;
   auto admin = db::Connection::open(target.conninfo);
+  check_capacity(admin, s);
   report.environment = db::capture_environment(admin);
   report.environment["target"] = target.display;
 
@@ -403,7 +572,7 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   results::RunAggregate agg;
   std::error_code ec;
   std::filesystem::create_directories(report.dir, ec);
-  if (ec) throw InfraError("cannot create " + report.dir.string() + ": " + ec.message());
+  if (ec) throw InfraError(write_error(report.dir, ec.value()));
   const double run_start_epoch_s = results::epoch_seconds_now();
   results::HlogSink hlog(report.dir / "latency.hlog", run_start_epoch_s);
   results::ProgressLine progress(stderr, isatty(STDERR_FILENO) != 0);
@@ -416,17 +585,25 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   } catch (const Interrupted&) {
     report.complete = false;
     report.incomplete_reason =
-        stop.reason() == StopReason::kAbortOnFail ? stop.detail() : "interrupted";
+        stop.reason() == StopReason::kAbortOnFail || stop.reason() == StopReason::kInfraError
+            ? stop.detail()
+            : "interrupted";
+    if (stop.immediate()) report.incomplete_reason += "; stopped at once by a second signal";
   } catch (const std::exception& e) {
     report.complete = false;
     report.incomplete_reason = failure = e.what();
   }
-  finish(report, agg);
+  const auto unwritten = finish(report, agg, hlog);
   announce_kept(target);
   if (!failure.empty()) throw InfraError("run cut short: " + failure);
+  if (!unwritten.empty()) {
+    throw InfraError("results incomplete: " + std::to_string(unwritten.size()) +
+                     " file(s) could not be written in " + report.dir.string());
+  }
+  if (stop.reason() == StopReason::kInfraError) throw InfraError("run cut short: " + stop.detail());
   if (stop.reason() == StopReason::kAbortOnFail) return static_cast<int>(ExitCode::kThresholds);
   if (!report.complete) return static_cast<int>(ExitCode::kInterrupted);
-  return static_cast<int>(report.thresholds_passed() ? ExitCode::kOk : ExitCode::kThresholds);
+  return static_cast<int>(report.verdict() == "pass" ? ExitCode::kOk : ExitCode::kThresholds);
 }
 
 }  // namespace lg::run

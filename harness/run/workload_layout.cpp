@@ -151,6 +151,10 @@ void add_writes(OptionWorkload& w, const scenario::Scenario& s, const workload::
       add_slot(w, "schedule_lag", metrics::MetricKind::kTrend, {{"kind", "write"}});
   w.write_dropped =
       add_slot(w, "dropped_iterations", metrics::MetricKind::kCounter, {{"kind", "write"}});
+  w.writes.connections_lost =
+      add_slot(w, "connections_lost", metrics::MetricKind::kCounter, {{"kind", "write"}});
+  w.writes.reconnects =
+      add_slot(w, "reconnects", metrics::MetricKind::kCounter, {{"kind", "write"}});
 }
 
 }  // namespace
@@ -181,6 +185,9 @@ OptionWorkload make_workload(const scenario::Scenario& s, const workload::Catalo
   w.reads.schedule_lag =
       add_slot(w, "schedule_lag", metrics::MetricKind::kTrend, {{"kind", "read"}});
   w.dropped = add_slot(w, "dropped_iterations", metrics::MetricKind::kCounter, {{"kind", "read"}});
+  w.reads.connections_lost =
+      add_slot(w, "connections_lost", metrics::MetricKind::kCounter, {{"kind", "read"}});
+  w.reads.reconnects = add_slot(w, "reconnects", metrics::MetricKind::kCounter, {{"kind", "read"}});
   if (s.writer.enabled) add_writes(w, s, catalog, option);
   w.refresh = add_slot(w, "mv_refresh_duration", metrics::MetricKind::kTrend, {});
   w.staleness = add_slot(w, "mv_staleness", metrics::MetricKind::kTrend, {});

@@ -266,8 +266,14 @@ void read_server_settings(const Reader& r, const toml::table& t, DatabaseSpec& o
 }
 
 void read_database(const Reader& r, const toml::table& t, DatabaseSpec& out) {
-  r.check_keys(t, "database", {"options", "dsn", "settings"});
+  r.check_keys(t, "database", {"options", "dsn", "settings", "statement_timeout", "lock_timeout"});
   if (auto* n = t.get("dsn")) out.dsn = r.string(*n, "database.dsn");
+  if (auto* n = t.get("statement_timeout")) {
+    out.statement_timeout = r.duration(*n, "database.statement_timeout", false);
+  }
+  if (auto* n = t.get("lock_timeout")) {
+    out.lock_timeout = r.duration(*n, "database.lock_timeout", false);
+  }
   if (auto* n = t.get("settings")) read_server_settings(r, r.table(*n, "database.settings"), out);
   const toml::node* n = t.get("options");
   if (n == nullptr) return;
@@ -747,6 +753,24 @@ void read_http(const Reader& r, const toml::table& t, HttpSpec& out) {
   if (auto* n = t.get("timeout")) out.timeout = r.duration(*n, "http.timeout", true);
 }
 
+void read_invariants(const Reader& r, const toml::table& t, InvariantsSpec& out) {
+  r.check_keys(t, "invariants",
+               {"refresh_failures", "staleness_unseen", "connection_loss", "target_exit",
+                "unreachable_after"});
+  for (auto [key, flag] : {std::pair{"refresh_failures", &out.refresh_failures},
+                           std::pair{"staleness_unseen", &out.staleness_unseen},
+                           std::pair{"connection_loss", &out.connection_loss},
+                           std::pair{"target_exit", &out.target_exit}}) {
+    if (auto* n = t.get(key)) {
+      if (!n->is_boolean()) r.wrong_type(*n, join("invariants", key), "a boolean");
+      *flag = n->as_boolean()->get();
+    }
+  }
+  if (auto* n = t.get("unreachable_after")) {
+    out.unreachable_after = r.duration(*n, "invariants.unreachable_after", false);
+  }
+}
+
 void read_engine(const Reader& r, const toml::table& t, EngineSpec& out) {
   r.check_keys(t, "engine", {"threads"});
   if (auto* n = t.get("threads")) {
@@ -875,9 +899,10 @@ toml::table parse_toml(std::string_view text, const std::string& file) {
 
 void read_root(const Reader& r, const toml::table& root, const std::set<std::string>& known,
                const std::set<std::string>& known_writes, Scenario& s) {
-  r.check_keys(root, "",
-               {"name", "description", "dataset", "database", "workload", "http", "engine",
-                "executor", "refresher", "staleness", "writer", "faults", "thresholds"});
+  r.check_keys(
+      root, "",
+      {"name", "description", "dataset", "database", "workload", "http", "engine", "executor",
+       "refresher", "staleness", "writer", "faults", "invariants", "thresholds"});
   s.name = r.string(r.required(root, "name", ""), "name");
   if (s.name.empty()) r.fail(root["name"].node()->source(), "name", "must not be empty");
   if (auto* n = root.get("description")) s.description = r.string(*n, "description");
@@ -891,6 +916,8 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
   section(r, root, "staleness", [&](const toml::table& t) { read_staleness(r, t, s.staleness); });
   section(r, root, "writer",
           [&](const toml::table& t) { read_writer(r, t, known_writes, s.writer); });
+  section(r, root, "invariants",
+          [&](const toml::table& t) { read_invariants(r, t, s.invariants); });
   section(r, root, "thresholds",
           [&](const toml::table& t) { read_thresholds(r, t, s.thresholds); });
   if (const toml::node* n = root.get("faults")) read_faults(r, *n, s.faults);

@@ -139,6 +139,24 @@ struct DatabaseSpec {
   /// `[database.settings]`: server settings for the embedded cluster (postgres -c key=value),
   /// e.g. shared_buffers = "2GB". An external database is never reconfigured.
   std::vector<std::pair<std::string, std::string>> settings;
+  /// Session settings of every VU and writer connection, so that a locked table or a runaway
+  /// statement cannot hang a run: statement_timeout and lock_timeout (0 = the server's own).
+  /// A statement they end is an error of class timeout.
+  Nanos statement_timeout = 30 * kNanosPerSecond;
+  Nanos lock_timeout = 10 * kNanosPerSecond;
+};
+
+/// `[invariants]`: the built-in health checks that make a broken run fail even when no
+/// threshold looks at what broke (k6's "checks" spirit: the default is honest). Each is on
+/// by default and can be turned off for a scenario that injects that fault on purpose.
+struct InvariantsSpec {
+  bool refresh_failures = true;  ///< no refresh of option C's view failed for good
+  bool staleness_unseen = true;  ///< every marker a successful refresh should show was seen
+  bool connection_loss = true;   ///< no connection of the run (VU, writer, background) was lost
+  bool target_exit = true;       ///< the system under test (catalog-api) did not exit
+  /// The run stops (exit 3) once every operation has failed with a connection error for this
+  /// long: the target is gone. 0 turns it off.
+  Nanos unreachable_after = 10 * kNanosPerSecond;
 };
 
 /// When the refresher refreshes option C's view.
@@ -199,6 +217,7 @@ struct Scenario {
   RefresherSpec refresher;
   StalenessSpec staleness;
   WriterSpec writer;
+  InvariantsSpec invariants;
   std::vector<gate::Threshold> thresholds;
   /// True when the workload is HTTP requests rather than SQL queries.
   bool http_workload() const { return !requests.empty(); }

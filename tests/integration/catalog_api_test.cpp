@@ -671,23 +671,28 @@ TEST_F(CatalogApi, CreateUpdateDeleteRoundTripOnEachWriteTable) {
                                     {"stock", 5}}
                                    .dump());
     ASSERT_EQ(created.status, 201) << created.body;
+    // From the option's id sequence: past the dataset, not necessarily max(id) + 1 (ids
+    // drawn by earlier tests are not handed out again).
     const std::int64_t id = created.doc["data"]["id"];
-    EXPECT_EQ(id, 2001);  // max(id) + 1
+    const std::string id_text = std::to_string(id);
+    EXPECT_GT(id, 2000);
     EXPECT_EQ(created.doc["data"]["status"], "publish");
     if (o == kA) {
       EXPECT_EQ(conn_->scalar("SELECT sku || ' ' || price || ' ' || stock FROM loadgate_a.products "
-                              "WHERE id = 2001"),
+                              "WHERE id = " +
+                              id_text),
                 sku + " 24.80 5");
     } else {
       // The document shape and price format of datagen/copy_loader.cpp.
       const std::string table = o == kB ? "loadgate_b.custom_posts" : "loadgate_c.custom_posts";
-      EXPECT_EQ(conn_->scalar("SELECT \"customFields\"::text FROM " + table + " WHERE id = 2001"),
-                "{\"sku\": \"" + sku +
-                    "\", \"brand\": \"Testco\", \"price\": 24.80, \"stock\": 5, "
-                    "\"categoryId\": 7, \"description\": \"Made by a test.\"}");
       EXPECT_EQ(
-          conn_->scalar("SELECT post_type_id || ' ' || title FROM " + table + " WHERE id = 2001"),
-          "1 Round Trip");
+          conn_->scalar("SELECT \"customFields\"::text FROM " + table + " WHERE id = " + id_text),
+          "{\"sku\": \"" + sku +
+              "\", \"brand\": \"Testco\", \"price\": 24.80, \"stock\": 5, "
+              "\"categoryId\": 7, \"description\": \"Made by a test.\"}");
+      EXPECT_EQ(conn_->scalar("SELECT post_type_id || ' ' || title FROM " + table +
+                              " WHERE id = " + id_text),
+                "1 Round Trip");
     }
     EXPECT_EQ(post(o, "/api/products",
                    json{{"sku", sku},
@@ -700,7 +705,8 @@ TEST_F(CatalogApi, CreateUpdateDeleteRoundTripOnEachWriteTable) {
                   .status,
               409);
 
-    const Reply updated = put(o, "/api/products/2001", R"({"price": 99.99, "name": "Renamed"})");
+    const Reply updated =
+        put(o, "/api/products/" + id_text, R"({"price": 99.99, "name": "Renamed"})");
     ASSERT_EQ(updated.status, 200) << updated.body;
     EXPECT_EQ(updated.doc["data"]["price"], 99.99);
     EXPECT_EQ(updated.doc["data"]["name"], "Renamed");
@@ -709,8 +715,8 @@ TEST_F(CatalogApi, CreateUpdateDeleteRoundTripOnEachWriteTable) {
     EXPECT_EQ(get(o, "/api/products/" + slug).doc["data"]["name"], "Renamed");
     EXPECT_EQ(put(o, "/api/products/999999", R"({"stock": 1})").status, 404);
 
-    EXPECT_EQ(del(o, "/api/products/2001").status, 200);
-    EXPECT_EQ(del(o, "/api/products/2001").status, 404);
+    EXPECT_EQ(del(o, "/api/products/" + id_text).status, 200);
+    EXPECT_EQ(del(o, "/api/products/" + id_text).status, 404);
     EXPECT_EQ(get(o, "/api/products/" + slug).status, 404);
 
     const Reply explicit_id = post(o, "/api/products",

@@ -61,6 +61,8 @@ class LoadgateProcess {
   int finish();
   /// Everything read so far, stdout and stderr combined.
   const std::string& output() const { return output_; }
+  /// The child's pid (-1 once reaped): to find the processes it started.
+  int pid() const { return pid_; }
 
  private:
   int pid_ = -1;

@@ -385,6 +385,31 @@ TEST(Evaluate, RateIsHitsOverCountAcrossSeries) {
   EXPECT_DOUBLE_EQ(*eval1("sql_failed{query:b}", "rate<1", s).observed, 0.03);
 }
 
+// `{class:X}` counts only that class's failures, over every sample of the matched series; the
+// other tags still filter.
+TEST(Evaluate, ClassTagCountsOneErrorClassOverEverySample) {
+  SeriesStats a = rate("sql_failed", {{"query", "a"}}, 5, 100);
+  a.by_class[error_index(ErrorClass::kConnect)] = 4;
+  a.by_class[error_index(ErrorClass::kTimeout)] = 1;
+  SeriesStats b = rate("sql_failed", {{"query", "b"}}, 2, 100);
+  b.by_class[error_index(ErrorClass::kConnect)] = 2;
+  const std::vector<SeriesStats> s = {a, b};
+  const auto connection = eval1("sql_failed{class:connection}", "rate<0.05", s);
+  EXPECT_DOUBLE_EQ(*connection.observed, 0.03);
+  EXPECT_EQ(connection.samples, 200);
+  EXPECT_TRUE(connection.passed);
+  EXPECT_DOUBLE_EQ(*eval1("sql_failed{class:timeout,query:a}", "rate<1", s).observed, 0.01);
+  EXPECT_DOUBLE_EQ(*eval1("sql_failed{class:server}", "rate<1", s).observed, 0.0);
+  EXPECT_DOUBLE_EQ(*eval1("sql_failed", "rate<1", s).observed, 0.035);
+}
+
+TEST(ParseThreshold, ClassTagNeedsAFailedRateAndAKnownClass) {
+  EXPECT_EQ(parse("http_req_failed{class:timeout}", "rate<0.01").error_class, ErrorClass::kTimeout);
+  EXPECT_TRUE(parse("http_req_failed{class:timeout}", "rate<0.01").filter.empty());
+  EXPECT_THROW(parse("sql_duration{class:timeout}", "p(95)<10"), InputError);
+  EXPECT_THROW(parse("sql_failed{class:oops}", "rate<0.01"), InputError);
+}
+
 TEST(Evaluate, RateWithoutSamplesFails) {
   const auto r = eval1("http_req_failed", "rate<0.01", {rate("http_req_failed", {}, 0, 0)});
   EXPECT_FALSE(r.passed);
