@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "harness/db/connection.hpp"
 
@@ -44,15 +45,31 @@ bool session_lost(PGconn* conn, const std::string& sqlstate) {
 // use: a terminated backend leaves a FATAL message and an end of file on the socket. Reading
 // them now, before a statement is sent, tells a lost connection from a failed statement, which
 // is what makes a rerun of a write safe. One poll() when nothing is pending.
-bool lost_while_idle(PGconn* conn) {
-  for (int i = 0; i < 4 && PQstatus(conn) == CONNECTION_OK; ++i) {
+bool lost_while_idle(PoolSlot& slot) {
+  PGconn* conn = slot.conn;
+  for (int i = 0; i < 4 && PQstatus(conn) == CONNECTION_OK && !slot.fatal_seen; ++i) {
     pollfd p{PQsocket(conn), POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0) return false;
     // On end of file libpq marks the connection CONNECTION_BAD; other input (a message
     // before the end of file, a notice) is buffered and the socket looked at again.
     if (PQconsumeInput(conn) == 0) break;
+    // PQconsumeInput only reads; parsing (which hands an idle-time FATAL to on_notice) is
+    // done by PQisBusy.
+    PQisBusy(conn);
   }
-  return PQstatus(conn) != CONNECTION_OK;
+  return slot.fatal_seen || PQstatus(conn) != CONNECTION_OK;
+}
+
+// libpq hands an ErrorResponse that arrives on an idle connection to the notice receiver. A
+// FATAL one (pg_terminate_backend, a shutdown) means the end of file follows: the backend
+// clears its pg_stat_activity row before it closes the socket, so the FATAL can be read
+// while the end of file is still on its way, and the slot must not be trusted with a write.
+void on_notice(void* arg, const PGresult* res) {
+  const char* severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity != nullptr &&
+      (std::string_view(severity) == "FATAL" || std::string_view(severity) == "PANIC")) {
+    static_cast<PoolSlot*>(arg)->fatal_seen = true;
+  }
 }
 
 std::int64_t now_ns_since_epoch() {
@@ -126,6 +143,7 @@ ConnectionPool::ConnectionPool(PoolConfig cfg) : cfg_(std::move(cfg)) {
     for (int i = 0; i < cfg_.size; ++i) {
       all_.push_back(std::make_unique<PoolSlot>());
       all_.back()->conn = open_one();
+      PQsetNoticeReceiver(all_.back()->conn, on_notice, all_.back().get());
     }
   } catch (...) {
     for (auto& s : all_) {
@@ -211,6 +229,7 @@ void ConnectionPool::reconnect(PoolSlot& slot) {
     throw DbUnavailable("database unreachable: " + error);
   }
   slot.lost = false;
+  slot.fatal_seen = false;
   broken_.fetch_sub(1, std::memory_order_relaxed);
   reconnects_.fetch_add(1, std::memory_order_relaxed);
 }
@@ -227,7 +246,7 @@ Lease ConnectionPool::acquire() {
     idle_.pop_back();
   }
   Lease lease(this, slot);  // gives the connection back even when the reconnect below throws
-  if (!slot->lost && lost_while_idle(slot->conn)) mark_lost(*slot);
+  if (!slot->lost && lost_while_idle(*slot)) mark_lost(*slot);
   if (slot->lost) reconnect(*slot);
   return lease;
 }

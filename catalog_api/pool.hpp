@@ -108,6 +108,8 @@ class ConnectionPool;
 struct PoolSlot {
   PGconn* conn = nullptr;
   bool lost = false;
+  /// Set by the slot's notice receiver when the server sent FATAL while the slot was idle.
+  bool fatal_seen = false;
 };
 
 /// A checked-out connection; returns it to the pool when destroyed. Move-only.

@@ -7,6 +7,7 @@ namespace lg::background {
 void PeriodicThread::start(Nanos t0, Nanos period, std::function<bool(std::int64_t)> tick) {
   tick_ = std::move(tick);
   stop_ = false;
+  died_.clear();
   thread_ = std::thread([this, t0, period] { loop(t0, period); });
 }
 
@@ -19,7 +20,24 @@ void PeriodicThread::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+std::string PeriodicThread::died() const {
+  std::lock_guard lock(mu_);
+  return died_;
+}
+
 void PeriodicThread::loop(Nanos t0, Nanos period) {
+  try {
+    run(t0, period);
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mu_);
+    died_ = e.what();
+  } catch (...) {
+    std::lock_guard lock(mu_);
+    died_ = "unknown error";
+  }
+}
+
+void PeriodicThread::run(Nanos t0, Nanos period) {
   std::int64_t k = 0;
   for (;;) {
     const Nanos due = t0 + k * period;

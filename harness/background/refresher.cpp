@@ -43,7 +43,7 @@ Refresher::Refresher(const std::string& conninfo, const scenario::RefresherSpec&
   }
 }
 
-Refresher::~Refresher() { stop(); }
+Refresher::~Refresher() { stop({}); }
 
 void Refresher::start(Nanos t0) {
   t0_ = t0;
@@ -53,8 +53,14 @@ void Refresher::start(Nanos t0) {
   thread_.start(t0, period, [this](std::int64_t) { return tick(); });
 }
 
-void Refresher::stop() {
+Health Refresher::health() {
+  const std::string died = thread_.died();
+  return {died.empty(), died};
+}
+
+void Refresher::stop(StopMode mode) {
   stopping_.store(true);
+  if (mode.at_once) conn_.cancel();
   thread_.stop();
   if (spec_.strategy == scenario::RefreshStrategy::kTrigger) {
     try {

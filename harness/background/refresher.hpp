@@ -35,7 +35,7 @@ struct RefreshEvent {
   std::optional<std::int64_t> view_bytes_before, view_bytes_after;
 };
 
-class Refresher {
+class Refresher : public Activity {
  public:
   /// Connects (throws InfraError). `slot_duration` is a trend slot (µs) in `shard`; failed
   /// attempts are counted there under their error class, never as a duration. A connection
@@ -48,17 +48,22 @@ class Refresher {
   Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
             metrics::RecorderShard& shard, metrics::SlotId slot_duration,
             exec::RefreshTracker& tracker, db::ConnectionLog* log = nullptr);
-  ~Refresher();
+  ~Refresher() override;
+  std::string name() const override { return "refresher"; }
   /// Starts at t0 (a mono_now() timestamp, the measured start): interval refreshes at t0,
   /// t0 + interval, …; continuous ones back to back; debounced ones at most once per interval
   /// while writes are queued; none for the trigger strategy (the writes keep the table
   /// current). Each successful refresh sets the tracker's snapshot_at to its start. A failed
   /// refresh is retried up to max_retries times after retry_backoff, doubling each time; every
   /// attempt is an event.
-  void start(Nanos t0);
+  void start(Nanos t0) override;
   /// Lets a refresh in progress finish (a retry wait ends at once), then stops; disables the
-  /// debounce or live-sync trigger again.
-  void stop();
+  /// debounce or live-sync trigger again. `mode.at_once` (an immediate stop) cancels the
+  /// refresh in progress instead of waiting for it.
+  void stop(StopMode mode) override;
+  /// Dead when its thread ended on an error. Refreshes that fail are not death: they are
+  /// counted (failed_for_good) and judged by the refresh_failures invariant.
+  Health health() override;
   /// Refreshes so far; call after stop() for the complete list.
   std::vector<RefreshEvent> events() const;
   /// Trigger strategy: how long enabling the live table's sync took (its resync included), ns.

@@ -24,6 +24,13 @@ void StalenessProbe::start(Nanos t0) {
   thread_.start(t0, poll_, [this](std::int64_t) { return tick(); });
 }
 
+void StalenessProbe::stop(StopMode mode) {
+  if (stopped_) return;
+  stopped_ = true;
+  thread_.stop();  // joined: this thread owns the connection now
+  if (!mode.at_once && !markers_.empty() && thread_.died().empty()) poll_view();
+}
+
 bool StalenessProbe::tick() {
   if (mono_now() >= next_write_) {
     write_marker();

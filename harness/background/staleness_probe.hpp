@@ -18,7 +18,7 @@
 
 namespace lg::background {
 
-class StalenessProbe {
+class StalenessProbe : public Activity {
  public:
   /// Connects (throws InfraError). `product_id` must exist; `read_relation` is the qualified
   /// relation option C's reads see (the view, or the trigger strategy's read table); `slot` is a
@@ -28,10 +28,18 @@ class StalenessProbe {
                  const std::string& read_relation, Nanos interval, Nanos poll,
                  metrics::RecorderShard& shard, metrics::SlotId slot,
                  db::ConnectionLog* log = nullptr);
+  std::string name() const override { return "staleness probe"; }
   /// First marker at t0 (mono ns).
-  void start(Nanos t0);
-  /// Stops after the poll in progress. Markers never seen stay counted in pending().
-  void stop() { thread_.stop(); }
+  void start(Nanos t0) override;
+  /// Stops after the poll in progress, then polls the view once more (not on an immediate
+  /// stop): the refresher stops first, and its last refresh must get a poll to show its
+  /// markers before they are judged unseen. Markers never seen stay counted in pending().
+  void stop(StopMode mode) override;
+  /// Dead when its thread ended on an error; failed writes and polls are counted instead.
+  Health health() override {
+    const std::string died = thread_.died();
+    return {died.empty(), died};
+  }
   /// Markers written so far.
   std::int64_t written() const { return written_; }
   /// Markers not yet visible in the view when the probe stopped.
@@ -69,6 +77,7 @@ class StalenessProbe {
   std::int64_t poll_failures_ = 0;
   std::string last_error_;
   Nanos t0_ = 0;
+  bool stopped_ = false;
   PeriodicThread thread_;
 };
 

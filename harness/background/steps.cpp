@@ -43,7 +43,7 @@ void StepRunner::loop() {
   }
 }
 
-void StepRunner::stop() {
+void StepRunner::stop(StopMode) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;

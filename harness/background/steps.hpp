@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/background/activity.hpp"
 #include "harness/core/clock.hpp"
 
 namespace lg::background {
@@ -30,17 +31,20 @@ struct StepEvent {
   std::string error;
 };
 
-class StepRunner {
+class StepRunner : public Activity {
  public:
   explicit StepRunner(std::vector<TimedStep> steps);
   StepRunner(const StepRunner&) = delete;
   StepRunner& operator=(const StepRunner&) = delete;
-  ~StepRunner() { stop(); }
+  ~StepRunner() override { stop({}); }
 
+  std::string name() const override { return "steps"; }
   /// Starts the thread; t0 is the measured start (mono ns).
-  void start(Nanos t0);
+  void start(Nanos t0) override;
   /// Skips the steps not yet due, runs the pending undo steps, joins. Idempotent.
-  void stop();
+  void stop(StopMode mode) override;
+  /// Always alive: a step that fails is an event (ok = false), and the thread goes on.
+  Health health() override { return {}; }
   /// Steps run so far, in order; complete after stop().
   std::vector<StepEvent> events() const;
 

@@ -29,8 +29,22 @@ ReconnectingConnection::ReconnectingConnection(std::string conninfo, std::string
       log_(log),
       on_connect_(std::move(on_connect)),
       backoff_(kReconnectBase, kReconnectCap, Rng::stream(mono_now(), "reconnect")) {
-  conn_.emplace(Connection::open(conninfo_));
-  if (on_connect_) on_connect_(*conn_);
+  Connection c = Connection::open(conninfo_);
+  if (on_connect_) on_connect_(c);
+  set_connection(std::move(c));
+}
+
+void ReconnectingConnection::set_connection(std::optional<Connection> c) {
+  conn_ = std::move(c);
+  std::lock_guard lock(cancel_mu_);
+  cancel_.reset(conn_ ? PQgetCancel(conn_->raw()) : nullptr);
+}
+
+void ReconnectingConnection::cancel() {
+  std::lock_guard lock(cancel_mu_);
+  if (!cancel_) return;
+  char err[256];
+  PQcancel(cancel_.get(), err, sizeof err);  // best effort: the owner sees the outcome
 }
 
 bool ReconnectingConnection::connected() const {
@@ -40,7 +54,7 @@ bool ReconnectingConnection::connected() const {
 Connection& ReconnectingConnection::get() {
   if (connected()) return *conn_;
   if (conn_) {  // libpq found it broken outside a statement we were told about
-    conn_.reset();
+    set_connection(std::nullopt);
     ++losses_;
     if (log_) log_->add({mono_now(), who_, "lost", "connection broken"});
   }
@@ -49,7 +63,7 @@ Connection& ReconnectingConnection::get() {
   try {
     Connection c = Connection::open(conninfo_);
     if (on_connect_) on_connect_(c);
-    conn_.emplace(std::move(c));
+    set_connection(std::move(c));
   } catch (const std::exception& e) {
     ++attempts_failed_;
     next_attempt_ = mono_now() + backoff_.next();
@@ -68,7 +82,7 @@ bool ReconnectingConnection::failed(const std::exception& e) {
     lost = lost || session_lost_sqlstate(db->sqlstate());
   }
   if (!lost) return false;
-  conn_.reset();
+  set_connection(std::nullopt);
   ++losses_;
   next_attempt_ = mono_now() + backoff_.next();
   if (log_) log_->add({mono_now(), who_, "lost", e.what()});

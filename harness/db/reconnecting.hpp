@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,7 +46,7 @@ class NotConnected : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// One owner thread's connection that reconnects on use. Not thread-safe.
+/// One owner thread's connection that reconnects on use. Not thread-safe, except cancel().
 class ReconnectingConnection {
  public:
   /// Connects now (throws InfraError: a background connection that cannot be made at the start
@@ -62,6 +63,9 @@ class ReconnectingConnection {
   bool failed(const std::exception& e);
   /// True while connected (as far as libpq knows).
   bool connected() const;
+  /// Asks the server to cancel the statement in flight, if any (PQcancel; its error, 57014,
+  /// reaches the owner thread). Safe from any thread: a stop that will not wait for it.
+  void cancel();
   std::int64_t losses() const noexcept { return losses_; }
   std::int64_t reconnects() const noexcept { return reconnects_; }
   std::int64_t attempts_failed() const noexcept { return attempts_failed_; }
@@ -72,6 +76,10 @@ class ReconnectingConnection {
   ConnectionLog* log_;
   std::function<void(Connection&)> on_connect_;
   std::optional<Connection> conn_;
+  // Replaced by the owner thread on every (re)connection and loss, read by cancel().
+  std::mutex cancel_mu_;
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_{nullptr, &PQfreeCancel};
+  void set_connection(std::optional<Connection> c);
   Backoff backoff_;
   Nanos next_attempt_ = 0;
   std::int64_t losses_ = 0;

@@ -185,7 +185,7 @@ StopReport ArrivalRateExecutor::stop(Nanos deadline) {
       if (ls->timer) ls->timer->cancel();
     });
   }
-  const Drained drained = drain(ctx_.engine, running_, deadline, [&](int l) {
+  const Drained drained = drain(ctx_.engine, running_, deadline, ctx_.stop, [&](int l) {
     LoopState& ls = *loops_[static_cast<std::size_t>(l)];
     if (ls.opening) ls.opening->vu->abandon();
     int busy = 0;

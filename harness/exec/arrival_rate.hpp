@@ -50,6 +50,7 @@ class ArrivalRateExecutor final : public Executor {
   void advance(Nanos /*elapsed*/) override {}
   int vus() const override;
   StopReport stop(Nanos deadline) override;
+  std::string failure() const override { return errors_.message(); }
 
  private:
   struct LoopState {

@@ -24,8 +24,8 @@ Nanos stop_deadline(StopReason reason, const scenario::ExecutorSpec& spec, Nanos
 }
 
 ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
-                      metrics::Recorder& recorder, const RefreshTracker& refresh,
-                      const StopToken& stop, const std::function<void(Nanos)>& on_measured_start,
+                      metrics::Recorder& recorder, RefreshTracker& refresh, const StopToken& stop,
+                      const std::function<void(Nanos)>& on_measured_start,
                       const IntervalFn& on_interval) {
   ConductResult result;
   const Nanos opening = mono_now();
@@ -33,6 +33,7 @@ ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
   std::fprintf(stderr, "  %d VUs connected in %.1f s\n", executor.plan().initial_vus,
                static_cast<double>(mono_now() - opening) / 1e9);
   if (spec.warmup > 0) {
+    refresh.snapshot_at.store(mono_now());  // warmup reads are not recorded, but see a view age
     executor.begin(mono_now(), false);
     const bool warmed = sleep_until_or_stop(mono_now() + spec.warmup, stop);
     recorder.collect();  // warmup samples are not part of any interval
@@ -44,6 +45,10 @@ ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
   }
   const Nanos t0 = mono_now();
   IntervalClock clock(spec, t0, recorder, refresh, on_interval);
+  // The view is taken as fresh at the measured start (nothing has written since it was built;
+  // the refresher moves it on from there). Stored before any VU records: a read that saw no
+  // snapshot time would record a view age as old as the machine's uptime.
+  refresh.snapshot_at.store(t0);
   executor.begin(t0, true);
   result.measured = true;
   result.t0 = t0;

@@ -23,14 +23,15 @@ struct ConductResult {
 };
 
 /// Runs `executor` (configured by `spec`): open(), the warmup (unrecorded; what the shards
-/// hold afterwards is dropped), begin(t0, measured) with on_measured_start(t0) right after,
+/// hold afterwards is dropped), begin(t0, measured) with on_measured_start(t0) right after
+/// (refresh.snapshot_at is set to t0 before begin: the view counts as fresh at the start),
 /// on_interval for every 1 s interval and stage boundary (and once more for what finished
 /// during the graceful stop), advance() every control tick. Stops at the end of the stages
 /// (deadline: planned end + graceful_stop) or as soon as `stop` is requested (deadline: now).
 /// Throws what open() throws, before anything was measured.
 ConductResult conduct(Executor& executor, const scenario::ExecutorSpec& spec,
-                      metrics::Recorder& recorder, const RefreshTracker& refresh,
-                      const StopToken& stop, const std::function<void(Nanos)>& on_measured_start,
+                      metrics::Recorder& recorder, RefreshTracker& refresh, const StopToken& stop,
+                      const std::function<void(Nanos)>& on_measured_start,
                       const IntervalFn& on_interval);
 
 /// The deadline (mono ns) for Executor::stop: the planned end plus graceful_stop when the

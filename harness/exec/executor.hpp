@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness/core/clock.hpp"
+#include "harness/core/stop.hpp"
 #include "harness/exec/engine.hpp"
 #include "harness/exec/vu.hpp"
 #include "harness/metrics/recorder.hpp"
@@ -32,6 +33,8 @@ struct ExecutionContext {
   /// Open model: counter slot of iterations no VU was free for (dropped_iterations).
   metrics::SlotId dropped = 0;
   std::uint64_t seed = 0;  ///< Poisson arrivals
+  /// The run's stop: one requested while graceful_stop runs (a signal) ends it at once.
+  StopToken stop{};
 };
 
 /// What an executor will need, from its spec alone (k6 GetExecutionRequirements).
@@ -70,6 +73,10 @@ class Executor {
   /// PostgreSQL backend notices within a second, see PgDriver). Returns after every VU is
   /// closed. Idempotent.
   virtual StopReport stop(Nanos deadline) = 0;
+  /// "" while every VU task runs as it should; else the first error one of them threw outside
+  /// an operation (an operation's failure is a sample with its error class, never this). A VU
+  /// task that died is work the run no longer does: the run stops on it, incomplete.
+  virtual std::string failure() const = 0;
 };
 
 /// Problems with `spec` as an executor config, each "field: message" (empty when valid).

@@ -141,7 +141,7 @@ StopReport RampingVusExecutor::stop(Nanos deadline) {
       }
     });
   }
-  const Drained drained = drain(ctx_.engine, running_, deadline, [&](int l) {
+  const Drained drained = drain(ctx_.engine, running_, deadline, ctx_.stop, [&](int l) {
     int busy = 0;
     for (HostedVu* h : loops_[static_cast<std::size_t>(l)].members) {
       if (!h->busy.load(std::memory_order_acquire)) continue;

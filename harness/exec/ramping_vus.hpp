@@ -37,6 +37,7 @@ class RampingVusExecutor final : public Executor {
   void advance(Nanos elapsed) override;
   int vus() const override { return active_.load(std::memory_order_relaxed); }
   StopReport stop(Nanos deadline) override;
+  std::string failure() const override { return errors_.message(); }
 
  private:
   // Loop-thread state: only loop l's thread touches loops_[l].

@@ -30,16 +30,29 @@ void spawn(asio::io_context& loop, asio::awaitable<void> co, FirstError& errors,
   });
 }
 
-bool wait_for_zero(const std::atomic<int>& count, Nanos deadline) {
-  while (count.load(std::memory_order_acquire) > 0 && mono_now() < deadline) {
+std::string FirstError::message() const {
+  std::lock_guard lock(mu_);
+  if (!first_) return "";
+  try {
+    std::rethrow_exception(first_);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+bool wait_for_zero(const std::atomic<int>& count, Nanos deadline, const StopToken& stop) {
+  while (count.load(std::memory_order_acquire) > 0 && mono_now() < deadline &&
+         !stop.stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return count.load(std::memory_order_acquire) == 0;
 }
 
 Drained drain(Engine& engine, const std::atomic<int>& running, Nanos deadline,
-              const std::function<int(int loop)>& abandon_busy) {
-  wait_for_zero(running, deadline);
+              const StopToken& stop, const std::function<int(int loop)>& abandon_busy) {
+  wait_for_zero(running, deadline, stop);
   // graceful_stop is over: what still runs is abandoned now, whatever the target is doing.
   std::atomic<int> abandoned{0};
   engine.on_each([&](int l) { abandoned.fetch_add(abandon_busy(l)); });

@@ -11,9 +11,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "harness/core/stop.hpp"
 #include "harness/exec/engine.hpp"
 #include "harness/exec/vu.hpp"
 
@@ -44,9 +46,11 @@ class FirstError {
     std::lock_guard lock(mu_);
     if (first_) std::rethrow_exception(first_);
   }
+  /// The first error's message; "" if none.
+  std::string message() const;
 
  private:
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::exception_ptr first_;
 };
 
@@ -56,8 +60,9 @@ void spawn(asio::io_context& loop, asio::awaitable<void> co, FirstError& errors,
            std::atomic<int>* done = nullptr);
 
 /// Sleeps in 1 ms steps until `count` is 0 or mono_now() passes `deadline`; true when it
-/// reached 0. The conductor's way to wait for coroutines on the loops to end.
-bool wait_for_zero(const std::atomic<int>& count, Nanos deadline);
+/// reached 0. The conductor's way to wait for coroutines on the loops to end. With a `stop`,
+/// also returns (false) as soon as a stop is requested on it.
+bool wait_for_zero(const std::atomic<int>& count, Nanos deadline, const StopToken& stop = {});
 
 /// What the end of a two-step stop found.
 struct Drained {
@@ -68,9 +73,11 @@ struct Drained {
 /// The second half of k6's gracefulStop, the same for every executor: waits until `running` is
 /// 0 or `deadline` (mono ns) passes, then runs `abandon_busy(loop)` on each loop (it abandons
 /// that loop's VUs still inside an iteration and returns how many), and waits up to 1 s for the
-/// tasks to unwind; says so on stderr when some did not. Not from a loop thread.
+/// tasks to unwind; says so on stderr when some did not. A stop requested on `stop` (a signal,
+/// an infrastructure failure) ends the wait for `deadline` at once: nobody waits out a grace
+/// period the user has just declined. Not from a loop thread.
 Drained drain(Engine& engine, const std::atomic<int>& running, Nanos deadline,
-              const std::function<int(int loop)>& abandon_busy);
+              const StopToken& stop, const std::function<int(int loop)>& abandon_busy);
 
 /// At most this many connections are being opened at once per loop: a thousand VUs do not
 /// arrive at the server as one burst of a thousand forks.

@@ -174,6 +174,13 @@ std::string health_line(const json& option_summary) {
   }
   const json& exit = json_at(h, {"target_exit"});
   if (exit.is_string()) s += "<p class=\"fail\">System under test: " + cell(exit) + ".</p>\n";
+  const json& dead = json_at(h, {"activities_dead"});
+  if (dead.is_array()) {
+    for (const auto& d : dead) {
+      s += "<p class=\"fail\">The " + cell(json_at(d, {"name"})) + " stopped working at " +
+           cell(json_at(d, {"at_s"})) + " s: " + cell(json_at(d, {"problem"})) + ".</p>\n";
+    }
+  }
   return s;
 }
 

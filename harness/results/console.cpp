@@ -44,6 +44,10 @@ std::string health_lines(const RunReport& r, const OptionReport& o) {
                static_cast<double>(ev.at) / 1e9, ev.error.empty() ? "" : ": ", ev.error.c_str());
   }
   if (!o.target_exit.empty()) out += "  system under test: " + o.target_exit + "\n";
+  for (const auto& d : o.activities_dead) {
+    out +=
+        fmt("  the %s stopped working at %.1fs: %s\n", d.name.c_str(), d.at_s, d.problem.c_str());
+  }
   if (!o.buffer_stats_error.empty()) {
     out += "  buffer statistics unavailable: " + o.buffer_stats_error + "\n";
   }

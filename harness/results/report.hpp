@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "datagen/schema.hpp"
+#include "harness/background/activity.hpp"
 #include "harness/background/refresher.hpp"
 #include "harness/background/steps.hpp"
 #include "harness/db/reconnecting.hpp"
@@ -54,6 +55,8 @@ struct OptionReport {
   std::string staleness_error;
   std::vector<db::ConnectionEvent> connection_events;
   std::string target_exit;
+  /// Background activities (refresher, probe, write mix, steps) found dead during the run.
+  std::vector<background::ActivityDeath> activities_dead;
   /// Buffer statistics could not be read (the admin connection failed): why.
   std::string buffer_stats_error;
 };

@@ -257,6 +257,10 @@ json health_json(const RunReport& r, const OptionReport& o) {
                       {"what", ev.what},
                       {"error", ev.error}});
   }
+  json dead = json::array();
+  for (const auto& d : o.activities_dead) {
+    dead.push_back({{"name", d.name}, {"problem", d.problem}, {"at_s", d.at_s}});
+  }
   return {{"errors_by_class", errors_by_class_json(errors)},
           {"vu_connections_lost", counter_sum(r.series, "connections_lost", opt, "read") +
                                       counter_sum(r.series, "connections_lost", opt, "write")},
@@ -265,6 +269,7 @@ json health_json(const RunReport& r, const OptionReport& o) {
           {"connection_events", events},
           {"refreshes_failed", o.refreshes_failed},
           {"target_exit", o.target_exit.empty() ? json(nullptr) : json(o.target_exit)},
+          {"activities_dead", dead},
           {"buffer_stats_error",
            o.buffer_stats_error.empty() ? json(nullptr) : json(o.buffer_stats_error)}};
 }

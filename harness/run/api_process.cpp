@@ -147,6 +147,16 @@ void ApiProcess::stop() noexcept {
   pid_ = -1;
 }
 
+void ApiProcess::stop(background::StopMode) {
+  exited();
+  stop();
+}
+
+background::Health ApiProcess::health() {
+  const std::string how = exited();
+  return {how.empty(), how};
+}
+
 std::string ApiProcess::exited() noexcept {
   if (pid_ <= 0) return exit_;
   int status = 0;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/background/activity.hpp"
 #include "harness/core/clock.hpp"
 
 namespace lg::run {
@@ -26,7 +27,9 @@ struct ApiOptions {
 /// else "catalog-api" (PATH).
 std::filesystem::path catalog_api_binary();
 
-class ApiProcess {
+/// The system under test as a background activity: already serving when the measured part
+/// starts (VUs connect to it first), dead when it exited on its own, and essential.
+class ApiProcess : public background::Activity {
  public:
   /// Starts catalog-api and waits (up to `wait`) for its "listening on <url>" line. Throws
   /// InfraError (exit 3) when it cannot start, exits or stays silent; the message carries the
@@ -36,15 +39,25 @@ class ApiProcess {
   ApiProcess(const ApiProcess&) = delete;
   ApiProcess& operator=(const ApiProcess&) = delete;
   /// stop().
-  ~ApiProcess();
+  ~ApiProcess() override;
 
   /// "http://127.0.0.1:<port>".
   const std::string& base_url() const { return base_url_; }
   /// SIGTERM, then SIGKILL after 10 s; reaps it. Idempotent.
   void stop() noexcept;
-  /// "" while it runs; once it has exited on its own (crashed, killed), how: "catalog-api was
-  /// killed by signal 9", "catalog-api exited with status 1". Reaps it. Not after stop().
+  /// "" while it runs, or after stop() when it was still running then; once it has exited on
+  /// its own (crashed, killed), how: "catalog-api was killed by signal 9", "catalog-api exited
+  /// with status 1". Reaps it.
   std::string exited() noexcept;
+
+  std::string name() const override { return "catalog-api"; }
+  /// Nothing to start: it serves from its construction on.
+  void start(Nanos) override {}
+  /// Notes whether it had exited on its own (see exited()), then stop().
+  void stop(background::StopMode) override;
+  /// Dead once it exited on its own (exited()).
+  background::Health health() override;
+  bool essential() const override { return true; }
 
  private:
   pid_t pid_ = -1;

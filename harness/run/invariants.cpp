@@ -1,5 +1,6 @@
 #include "harness/run/invariants.hpp"
 
+#include <cstdio>
 #include <map>
 #include <string>
 #include <utility>
@@ -100,6 +101,20 @@ gate::InvariantResult target(const std::vector<results::OptionReport>& options) 
   return r;
 }
 
+gate::InvariantResult activities(const std::vector<results::OptionReport>& options) {
+  gate::InvariantResult r{"activities", true, ""};
+  for (const auto& o : options) {
+    for (const auto& d : o.activities_dead) {
+      r.passed = false;
+      char at[32];
+      std::snprintf(at, sizeof at, "%.1f", d.at_s);
+      append(r.detail,
+             label(o) + ": the " + d.name + " stopped working at " + at + " s: " + d.problem);
+    }
+  }
+  return r;
+}
+
 }  // namespace
 
 std::vector<gate::InvariantResult> check_invariants(
@@ -110,6 +125,7 @@ std::vector<gate::InvariantResult> check_invariants(
   if (spec.staleness_unseen) out.push_back(staleness(options));
   if (spec.connection_loss) out.push_back(connections(options, series));
   if (spec.target_exit) out.push_back(target(options));
+  if (spec.activities) out.push_back(activities(options));
   return out;
 }
 

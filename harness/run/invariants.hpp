@@ -1,7 +1,8 @@
 #pragma once
 // The built-in invariants of a run (scenario `[invariants]`), judged from what the options
 // reported: no refresh failed for good, no staleness marker went unseen that a refresh should
-// have shown, no connection was lost, the system under test did not exit.
+// have shown, no connection was lost, the system under test did not exit, no background
+// activity died.
 
 #include <vector>
 

@@ -4,12 +4,15 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
+#include <set>
 #include <thread>
 
 #include "datagen/schema.hpp"
 #include "harness/background/refresher.hpp"
 #include "harness/background/staleness_probe.hpp"
 #include "harness/background/steps.hpp"
+#include "harness/background/write_mix.hpp"
 #include "harness/core/files.hpp"
 #include "harness/db/environment.hpp"
 #include "harness/driver/http_driver.hpp"
@@ -183,17 +186,21 @@ VuFactories vu_factories(const OptionRun& r, const OptionWorkload& w, exec::Engi
 }
 
 // The background activities of one option, started at the measured start and stopped after
-// the executor: the write mix, the refresher and the staleness probe (option C), and the timed
-// steps (rollout percentages, faults).
+// the executor: the write mix, the refresher and the staleness probe (option C), the timed
+// steps (rollout percentages, faults) and catalog-api when the run started it. All share one
+// lifecycle (background::Activity); what each did goes into the option's report at the end.
 class OptionBackground {
  public:
   OptionBackground(const OptionRun& r, char option, const OptionWorkload& w,
                    const exec::ExecutionContext& write_ctx, metrics::Recorder& recorder,
-                   const Shards& shards, exec::RefreshTracker& tracker, const std::string& base_url)
-      : s_(r.s), steps_(plan_steps(r.s, option, base_url, r.target.conninfo)) {
+                   const Shards& shards, exec::RefreshTracker& tracker, const std::string& base_url,
+                   ApiProcess* api)
+      : s_(r.s),
+        steps_(std::make_unique<background::StepRunner>(
+            plan_steps(r.s, option, base_url, r.target.conninfo))) {
     if (r.s.writer.enabled) {
-      writer_ = exec::make_executor(r.s.writer.executor, write_ctx);
-      writer_->open();
+      writer_ = std::make_unique<background::WriteMix>(
+          exec::make_executor(r.s.writer.executor, write_ctx), r.s.writer.executor.graceful_stop);
     }
     if (option == 'C' && r.s.refresher.enabled) {
       refresher_ = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher,
@@ -207,34 +214,54 @@ class OptionBackground {
           r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness,
           &log_);
     }
+    // Stop order: the steps first (their undo ends a fault before the rest stops), the system
+    // under test last (the others may still use it).
+    for (background::Activity* a : std::initializer_list<background::Activity*>{
+             steps_.get(), writer_.get(), refresher_.get(), probe_.get(), api}) {
+      if (a != nullptr) activities_.push_back(a);
+    }
   }
 
   void start(Nanos t0) {
     t0_ = t0;
-    if (refresher_) refresher_->start(t0);
-    if (writer_) writer_->begin(t0, true);
-    if (probe_) probe_->start(t0);
-    steps_.start(t0);
+    for (background::Activity* a : activities_) a->start(t0);
+  }
+
+  // Asks every activity still alive how it is (each interval, at `now`). A newly dead one is
+  // recorded; returns the reason to stop the run when an essential one died, else "".
+  std::string check(Nanos now) {
+    std::string stop;
+    for (background::Activity* a : activities_) {
+      if (dead_.count(a) != 0) continue;
+      const background::Health h = a->health();
+      if (h.alive) continue;
+      dead_.insert(a);
+      if (a->essential()) {
+        if (stop.empty()) stop = h.problem;
+      } else {
+        deaths_.push_back({a->name(), h.problem, static_cast<double>(now - t0_) / 1e9});
+        std::fprintf(stderr, "loadgate: the %s stopped working: %s\n", a->name().c_str(),
+                     h.problem.c_str());
+      }
+    }
+    return stop;
   }
 
   // Stops everything; the write mix's writes in flight get its graceful stop when the stages
-  // ended as planned, none after an early stop. What they did goes into `out`.
-  void stop(StopReason reason, results::OptionReport& out) {
-    steps_.stop();
-    out.steps = steps_.events();
-    if (writer_) {
-      writer_->stop(reason == StopReason::kEndOfStages
-                        ? mono_now() + s_.writer.executor.graceful_stop
-                        : mono_now());
-    }
+  // ended as planned, none after an early stop; after an immediate one (a second signal) a
+  // refresh in flight is cancelled too. What they did goes into `out`.
+  void stop(StopReason reason, bool at_once, results::OptionReport& out) {
+    check(mono_now());  // a death in the last interval is still seen
+    const background::StopMode mode{reason == StopReason::kEndOfStages, at_once};
+    for (background::Activity* a : activities_) a->stop(mode);
+    out.steps = steps_->events();
+    out.activities_dead = deaths_;
     if (refresher_) {
-      refresher_->stop();
       out.refreshes = refresher_->events();
       out.refreshes_failed = refresher_->failed_for_good();
       out.live_sync_setup_s = static_cast<double>(refresher_->live_sync_setup()) / 1e9;
     }
     if (probe_) {
-      probe_->stop();
       out.staleness_markers = probe_->written();
       out.staleness_unseen = probe_->pending();
       out.staleness_write_failures = probe_->write_failures();
@@ -268,10 +295,13 @@ class OptionBackground {
   const scenario::Scenario& s_;
   db::ConnectionLog log_;
   Nanos t0_ = 0;
-  background::StepRunner steps_;
-  std::unique_ptr<exec::Executor> writer_;
+  std::unique_ptr<background::StepRunner> steps_;
+  std::unique_ptr<background::WriteMix> writer_;
   std::unique_ptr<background::Refresher> refresher_;
   std::unique_ptr<background::StalenessProbe> probe_;
+  std::vector<background::Activity*> activities_;  // in stop order
+  std::set<background::Activity*> dead_;
+  std::vector<background::ActivityDeath> deaths_;
 };
 
 // The HTTP target's base URL of a run (nullopt for SQL). Throws InputError if unusable.
@@ -352,11 +382,14 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   const auto base_url = base_url_of(r, http);
   exec::RefreshTracker tracker;
   const VuFactories make = vu_factories(r, w, engine, recorder, tracker, base_url);
-  const exec::ExecutionContext read_ctx{engine, make.reads, recorder, w.dropped, r.s.dataset.seed};
-  const exec::ExecutionContext write_ctx{engine, make.writes, recorder, w.write_dropped,
-                                         r.s.dataset.seed ^ kWriterStream};
+  const exec::ExecutionContext read_ctx{engine,    make.reads,       recorder,
+                                        w.dropped, r.s.dataset.seed, r.stop.token()};
+  const exec::ExecutionContext write_ctx{
+      engine,        make.writes, recorder, w.write_dropped, r.s.dataset.seed ^ kWriterStream,
+      r.stop.token()};
   auto executor = exec::make_executor(r.s.executor, read_ctx);
-  OptionBackground background(r, option, w, write_ctx, recorder, shards, tracker, http.base_url);
+  OptionBackground background(r, option, w, write_ctx, recorder, shards, tracker, http.base_url,
+                              http.api.get());
 
   std::optional<db::BufferStats> before;
   double option_start_s = 0;
@@ -366,7 +399,6 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     before = read_buffer_stats(r, out);
     option_start_s = results::epoch_seconds_now() - r.run_start_epoch_s;
     t0 = start;
-    tracker.snapshot_at.store(t0);
     background.start(t0);
   };
   const std::string option_tag(1, option);
@@ -378,9 +410,12 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     r.progress.interval(info, data, static_cast<int>((tracker.read() + 1) / 2));
     const std::string gone = unreachable.interval(info, data);
     r.agg.add_interval(info, std::move(data));
+    const std::string essential_died = background.check(info.end);
     if (http.api && out.target_exit.empty()) out.target_exit = http.api->exited();
-    if (!out.target_exit.empty()) {
-      r.stop.request_stop(StopReason::kInfraError, out.target_exit);
+    if (const std::string vu_failed = executor->failure(); !vu_failed.empty()) {
+      r.stop.request_stop(StopReason::kInfraError, "a VU task failed: " + vu_failed);
+    } else if (!essential_died.empty()) {
+      r.stop.request_stop(StopReason::kInfraError, essential_died);
     } else if (!gone.empty()) {
       r.stop.request_stop(StopReason::kInfraError, gone);
     } else if (!r.stop.stop_requested()) {
@@ -396,7 +431,7 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
                                     on_start, on_interval);
   executor.reset();  // the VUs' connections close here, which makes their backends flush stats
   r.progress.end_option();
-  background.stop(result.reason, out);
+  background.stop(result.reason, r.stop.immediate(), out);
   if (result.measured) emit_tail(r, option, option_start_s, w.slots, recorder, last_interval, t0);
   out.interrupted_iterations = result.interrupted;
   out.planned_s = static_cast<double>(r.s.executor.total_duration()) / 1e9;

@@ -756,11 +756,12 @@ void read_http(const Reader& r, const toml::table& t, HttpSpec& out) {
 void read_invariants(const Reader& r, const toml::table& t, InvariantsSpec& out) {
   r.check_keys(t, "invariants",
                {"refresh_failures", "staleness_unseen", "connection_loss", "target_exit",
-                "unreachable_after"});
-  for (auto [key, flag] : {std::pair{"refresh_failures", &out.refresh_failures},
-                           std::pair{"staleness_unseen", &out.staleness_unseen},
-                           std::pair{"connection_loss", &out.connection_loss},
-                           std::pair{"target_exit", &out.target_exit}}) {
+                "activities", "unreachable_after"});
+  for (auto [key, flag] :
+       {std::pair{"refresh_failures", &out.refresh_failures},
+        std::pair{"staleness_unseen", &out.staleness_unseen},
+        std::pair{"connection_loss", &out.connection_loss},
+        std::pair{"target_exit", &out.target_exit}, std::pair{"activities", &out.activities}}) {
     if (auto* n = t.get(key)) {
       if (!n->is_boolean()) r.wrong_type(*n, join("invariants", key), "a boolean");
       *flag = n->as_boolean()->get();

@@ -154,6 +154,8 @@ struct InvariantsSpec {
   bool staleness_unseen = true;  ///< every marker a successful refresh should show was seen
   bool connection_loss = true;   ///< no connection of the run (VU, writer, background) was lost
   bool target_exit = true;       ///< the system under test (catalog-api) did not exit
+  /// every background activity (refresher, staleness probe, write mix, steps) ran to the end
+  bool activities = true;
   /// The run stops (exit 3) once every operation has failed with a connection error for this
   /// long: the target is gone. 0 turns it off.
   Nanos unreachable_after = 10 * kNanosPerSecond;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "harness/db/connection.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 namespace lg::test {
@@ -178,6 +179,44 @@ TEST(SignalFaults, ASecondSignalStopsNowButStillWritesResultsAndStopsTheCluster)
   EXPECT_NE(p.output().find("\nverdict: "), std::string::npos) << "no console table";
   EXPECT_EQ(joined(wait_no_processes(tmp, std::chrono::seconds(5))), "");
   EXPECT_TRUE(fs::is_empty(tmp)) << "embedded cluster left behind";
+  fs::remove_all(dir);
+}
+
+// A signal while the stages have ended and graceful_stop is waiting for iterations blocked on
+// a lock: nobody waits out a grace period the user has just declined. The run ends at once,
+// the blocked iterations are counted as interrupted, and the measured part stays complete
+// (the stages all ran) with its results written.
+TEST(SignalFaults, ASignalDuringGracefulStopEndsTheWaitAtOnce) {
+  const std::string db = fresh_database("signal_grace");
+  const auto dir = make_temp_dir("sig-grace");
+  const auto file = write_scenario(
+      dir,
+      "name = \"grace\"\n[dataset]\nproducts = 1000\nseed = 7\n[database]\noptions = [\"A\"]\n"
+      "lock_timeout = \"120s\"\nstatement_timeout = \"120s\"\n"
+      "[workload.mix]\nsku_lookup = 1\n[executor]\ntype = \"ramping-vus\"\nstart_vus = 2\n"
+      "graceful_stop = \"60s\"\nstages = [{ duration = \"3s\", target = 2 }]\n");
+  LoadgateProcess p({"run", file.string(), "--dsn", db, "--mark-db", "--results-dir",
+                     (dir / "results").string()});
+  ASSERT_TRUE(p.wait_for("measuring option A", std::chrono::seconds(30))) << p.output();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto locker = db::Connection::open(db);
+  locker.exec("BEGIN");
+  locker.exec("LOCK TABLE loadgate_a.products IN ACCESS EXCLUSIVE MODE");
+  // The stages end 1.5 s from here; graceful_stop would then wait for 60 s.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  const auto t0 = Clock::now();
+  p.signal(SIGINT);
+  const int code = p.finish();
+  const double took = seconds_since(t0);
+  locker.exec("ROLLBACK");
+  EXPECT_LT(took, 10.0) << p.output();
+  const auto summary = read_json(only_run(dir / "results") / "summary.json");
+  const auto& a = summary["options"]["A"];
+  EXPECT_EQ(a["interrupted_iterations"].get<int>(), 2) << a.dump();
+  EXPECT_LT(a["duration"]["measured_s"].get<double>(), 8.0) << a["duration"].dump();
+  EXPECT_EQ(a["duration"]["stop_reason"], "end of stages") << a["duration"].dump();
+  EXPECT_TRUE(summary["run"]["complete"].get<bool>()) << summary["run"].dump();
+  EXPECT_EQ(code, 0) << p.output();
   fs::remove_all(dir);
 }
 

@@ -94,10 +94,17 @@ TEST(RefreshStrategy, AFailingRefreshIsRetriedCountedAndTheRunGoesOn) {
   conn.exec(
       "DROP INDEX loadgate_c.mv_product_search_id_key, loadgate_c.mv_product_search_sku_key, "
       "loadgate_c.mv_product_search_slug_key");
-  EXPECT_EQ(run.finish(), 0) << run.output();
+  // The run goes on to its end, and the refreshes that failed for good fail the verdict.
+  EXPECT_EQ(run.finish(), 99) << run.output();
   std::ifstream in(fs::directory_iterator(dir / "results")->path() / "summary.json");
   const json summary = json::parse(in);
   EXPECT_TRUE(summary["run"]["complete"].get<bool>());
+  EXPECT_EQ(summary["verdict"], "fail");
+  bool refresh_invariant_failed = false;
+  for (const auto& inv : summary["invariants"]) {
+    if (inv["name"] == "refresh_failures") refresh_invariant_failed = !inv["passed"].get<bool>();
+  }
+  EXPECT_TRUE(refresh_invariant_failed) << summary["invariants"].dump();
   const auto& ev = summary["options"]["C"]["refreshes"];
   int failed = 0, retries = 0;
   for (const auto& e : ev) {
