@@ -5,10 +5,10 @@
 
 #include "datagen/copy_loader.hpp"
 #include "harness/core/errors.hpp"
-#include "harness/core/files.hpp"
 #include "harness/gate/threshold.hpp"
 #include "harness/results/hlog_sink.hpp"
 #include "harness/results/report.hpp"
+#include "harness/results/run_folder.hpp"
 #include "harness/results/series_file.hpp"
 #include "harness/run/dataset.hpp"
 #include "harness/scenario/model.hpp"
@@ -58,6 +58,20 @@ void emit_params(const DatagenOptions& o, const datagen::ProductGenerator& gen, 
     }
     std::fputc('\n', out);
   }
+}
+
+// The run folders to merge, each with what merge needs: the scenario it ran (to refuse runs
+// of different scenarios), series.json (histograms add losslessly) and latency.hlog. Read all
+// before writing anything, so that a bad input leaves no half-merged folder.
+std::vector<results::RunFolder> read_merge_inputs(const std::vector<std::filesystem::path>& runs) {
+  const results::RunFolderNeeds needs = {.summary = results::Need::kSkip,
+                                         .series = results::Need::kRequired,
+                                         .timeseries = results::Need::kSkip,
+                                         .hlog = results::Need::kRequired,
+                                         .scenario = results::Need::kRequired};
+  std::vector<results::RunFolder> folders;
+  for (const auto& run : runs) folders.push_back(results::read_run_folder(run, needs));
+  return folders;
 }
 
 }  // namespace
@@ -113,22 +127,25 @@ int execute_verify(const VerifyOptions& o, const StopToken& stop) {
 }
 
 int execute_merge(const MergeOptions& o) {
+  auto folders = read_merge_inputs(o.runs);
+  const auto& first = folders.front();
   const auto catalog = workload::Catalog::load(o.sql_dir);
-  const auto s = scenario::load_scenario(o.runs.front() / "scenario.toml", catalog.common_names());
+  const auto s = scenario::parse_scenario(*first.scenario_text, first.dir / "scenario.toml",
+                                          catalog.common_names());
   // Thresholds and tags only mean the same thing across runs of one scenario.
-  for (const auto& run : o.runs) {
-    if (read_input_file(run / "scenario.toml", "scenario") != s.source_text) {
-      throw InputError("merge", run.string() + " ran a different scenario than " +
-                                    o.runs.front().string() + "; only runs of one scenario merge");
+  for (const auto& run : folders) {
+    if (*run.scenario_text != s.source_text) {
+      throw InputError("merge", run.dir.string() + " ran a different scenario than " +
+                                    first.dir.string() + "; only runs of one scenario merge");
     }
   }
   std::vector<std::vector<metrics::SeriesStats>> runs;
   std::vector<std::filesystem::path> logs;
   nlohmann::json sources = nlohmann::json::array();
-  for (const auto& run : o.runs) {
-    runs.push_back(results::read_series_json(run / "series.json"));
-    logs.push_back(run / "latency.hlog");
-    sources.push_back(run.string());
+  for (auto& run : folders) {
+    runs.push_back(std::move(*run.series));
+    logs.push_back(*run.hlog);
+    sources.push_back(run.dir.string());
   }
   results::RunReport report;
   report.scenario = &s;

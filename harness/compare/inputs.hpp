@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/results/run_folder.hpp"
+
 namespace lg::compare {
 
 /// What a series measured.
@@ -49,21 +51,20 @@ inline constexpr double kMinIntervalSeconds = 0.5;
 /// JSON file. Throws InputError naming the path when it is missing or malformed.
 Input load_input(const std::filesystem::path& path);
 
-/// Loads results/<run>/. Figures (p50/p95/p99 ms, throughput /s, over the whole run, every
-/// stage) come from series.json's histograms, exact; from summary.json when series.json is
-/// absent. Samples are the per-interval values of timeseries.csv (see parse_interval_samples).
-/// Read queries (sql_duration, kind read) and HTTP requests (http_req_duration) are loaded.
-/// Throws InputError naming the file when the folder has neither summary.json nor series.json,
-/// or a file in it is malformed.
+/// Loads results/<run>/ with results::read_run_folder. Figures (p50/p95/p99 ms, throughput /s,
+/// over the whole run, every stage) come from series.json's histograms, exact; from
+/// summary.json when series.json is absent. Samples are the per-interval values of
+/// timeseries.csv (see interval_samples). Read queries (sql_duration, kind read) and HTTP
+/// requests (http_req_duration) are loaded. Throws InputError naming the file when the folder
+/// has neither summary.json nor series.json, or a file in it is malformed.
 Input load_run(const std::filesystem::path& dir);
 
-/// Per-interval samples of timeseries.csv `text` (`file` names it in errors): for each
-/// (option, query or request) the p50/p95/p99 (ms) and throughput (/s) of every interval of at
-/// least kMinIntervalSeconds with a non-zero count. Rows of one interval (split by
-/// during_refresh or read_source) are combined: counts add; percentiles are count-weighted.
-/// Throws InputError with file and line on a missing column or a bad number.
+/// Per-interval samples of timeseries.csv `rows`: for each (option, query or request) the
+/// p50/p95/p99 (ms) and throughput (/s) of every interval of at least kMinIntervalSeconds with a
+/// non-zero count. Rows of one interval (split by during_refresh or read_source) are combined:
+/// counts add; percentiles are count-weighted. Rows that are not reads are left out.
 std::map<std::pair<std::string, std::string>, std::map<std::string, std::vector<double>>>
-parse_interval_samples(const std::string& text, const std::filesystem::path& file);
+interval_samples(const std::vector<results::IntervalRow>& rows);
 
 /// Parses Google Benchmark JSON `text` (`file` names it in errors and labels). Each benchmark
 /// family (run_name without /repeats:, /threads:, /real_time… suffixes) is one series; a last

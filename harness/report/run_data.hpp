@@ -1,6 +1,6 @@
 #pragma once
-// A run folder read back for `loadgate report`: summary.json, timeseries.csv, series.json and
-// the reads' per-interval percentiles from latency.hlog.
+// A run folder read back for `loadgate report`: summary.json, timeseries.csv and series.json as
+// results/run_folder reads them, plus the reads' per-interval percentiles from latency.hlog.
 
 #include <cstdint>
 #include <filesystem>
@@ -12,28 +12,12 @@
 #include <vector>
 
 #include "harness/metrics/series_stats.hpp"
+#include "harness/results/run_folder.hpp"
 
 namespace lg::report {
 
-/// One row of timeseries.csv: one series over one interval (≤ 1 s). Times in seconds since the
-/// option's measured start; latencies in ms; empty strings for tags the series does not carry.
-struct IntervalRow {
-  std::string option;
-  std::string stage;
-  double t_start_s = 0;
-  double t_end_s = 0;
-  std::string metric;
-  std::string query;
-  std::string request;
-  std::string read_source;
-  std::string kind;
-  std::string during_refresh;
-  std::int64_t count = 0;
-  std::int64_t errors = 0;
-  double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
-  int vus = 0;
-  bool refresh_in_flight = false;
-};
+/// A row of timeseries.csv, as the one run-folder reader parses it.
+using results::IntervalRow;
 
 /// Which series hold the measured reads: http_req_duration (HTTP runs, every request) or
 /// sql_duration with kind "read" (SQL runs; the writer's kind "write" is background load).
@@ -61,11 +45,6 @@ struct IntervalPercentiles {
 /// Per option letter, each in time order.
 using ReadPercentiles = std::map<std::string, std::vector<IntervalPercentiles>>;
 
-/// Parses the text of a timeseries.csv. Columns are found by their header name, so files
-/// written before a column existed (request, read_source) still read. Throws InputError naming
-/// `file` and the line when a required column is missing or a number does not parse.
-std::vector<IntervalRow> parse_timeseries_csv(std::string_view text, const std::string& file);
-
 /// The value at `path` inside `doc` (object keys), or a null value when any step is missing or
 /// not an object: summary.json of older or cut-short runs may lack sections.
 const nlohmann::json& json_at(const nlohmann::json& doc,
@@ -88,9 +67,10 @@ struct RunData {
   bool is_http() const;
 };
 
-/// Reads `dir`. summary.json is required; timeseries.csv, series.json and latency.hlog are
-/// optional (a run cut short early, or one written by an older loadgate, may lack them). Throws
-/// InputError when `dir` is not a run folder or a file is malformed.
+/// Reads `dir` with results::read_run_folder. summary.json is required; timeseries.csv,
+/// series.json and latency.hlog are optional (a run cut short early, or one written by an older
+/// loadgate, may lack them). Throws InputError when `dir` is not a run folder or a file is
+/// malformed.
 RunData read_run(const std::filesystem::path& dir);
 
 }  // namespace lg::report

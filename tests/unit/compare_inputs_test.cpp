@@ -9,6 +9,7 @@
 
 #include "harness/compare/inputs.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/results/run_folder.hpp"
 #include "harness/results/series_file.hpp"
 #include "harness/results/stats.hpp"
 
@@ -48,7 +49,8 @@ constexpr const char* kCsvRows =
     "A,s,0.000,1.000,http_req_duration,,search,view,,false,40,0,40.00,1.0,3.000,5.0,6,2,0\n";
 
 TEST(CompareTimeseries, CombinesRowsOfOneIntervalAndDropsShortOrEmptyOnes) {
-  const auto samples = parse_interval_samples(std::string(kCsvHeader) + kCsvRows, "t.csv");
+  const auto samples =
+      interval_samples(results::parse_timeseries_csv(std::string(kCsvHeader) + kCsvRows, "t.csv"));
   const auto& sku = samples.at({"A", "sku_lookup"});
   // [0,1): counts 90 + 10; p95 weighted (90·1 + 10·2) / 100 = 1.1; [1,2): as is.
   ASSERT_EQ(sku.at("p95").size(), 2u);
@@ -60,26 +62,6 @@ TEST(CompareTimeseries, CombinesRowsOfOneIntervalAndDropsShortOrEmptyOnes) {
   EXPECT_DOUBLE_EQ(sku.at("throughput")[1], 50.0);
   EXPECT_EQ(samples.count({"A", "update_price_stock"}), 0u);
   EXPECT_DOUBLE_EQ(samples.at({"A", "search"}).at("p99")[0], 5.0);
-}
-
-TEST(CompareTimeseries, MalformedCsvNamesFileAndLine) {
-  try {
-    parse_interval_samples("option,metric\nA,sql_duration\n", "runs/x/timeseries.csv");
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("runs/x/timeseries.csv"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("t_start_s"), std::string::npos) << e.what();
-  }
-  const std::string bad =
-      std::string(kCsvHeader) +
-      "A,s,0.000,1.000,sql_duration,sku_lookup,,,read,false,x,0,0,0,0,0,0,2,0\n";
-  try {
-    parse_interval_samples(bad, "t.csv");
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.at().line, 2);
-    EXPECT_NE(std::string(e.what()).find("count"), std::string::npos) << e.what();
-  }
 }
 
 class CompareRunFolder : public testing::Test {

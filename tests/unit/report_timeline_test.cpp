@@ -1,65 +1,13 @@
-// What the report's plots are drawn from: timeseries.csv read back by column name, an
-// interval's reads combined, stage starts, refresh spans and HdrHistogram's percentile levels.
+// What the report's plots are drawn from (timeseries.csv rows, read by the run-folder reader,
+// tested in run_folder_read_test.cpp): an interval's reads combined, stage starts, refresh spans
+// and HdrHistogram's percentile levels.
 
 #include <gtest/gtest.h>
 
-#include "harness/core/errors.hpp"
 #include "harness/report/timeline.hpp"
 
 namespace lg::report {
 namespace {
-
-constexpr const char* kHeader =
-    "option,stage,t_start_s,t_end_s,metric,query,request,read_source,kind,during_refresh,count,"
-    "errors,throughput_per_s,p50_ms,p95_ms,p99_ms,max_ms,vus,refresh_in_flight\n";
-
-TEST(ReportCsv, ReadsEveryColumnByName) {
-  const auto rows = parse_timeseries_csv(std::string(kHeader) +
-                                             "C,steady,1.000,2.000,sql_duration,sku_lookup,,,read,"
-                                             "true,10,1,10.00,0.5,2.5,4.0,9.0,8,1\n",
-                                         "t.csv");
-  ASSERT_EQ(rows.size(), 1u);
-  const auto& r = rows[0];
-  EXPECT_EQ(r.option, "C");
-  EXPECT_EQ(r.stage, "steady");
-  EXPECT_DOUBLE_EQ(r.t_start_s, 1.0);
-  EXPECT_DOUBLE_EQ(r.t_end_s, 2.0);
-  EXPECT_EQ(r.query, "sku_lookup");
-  EXPECT_EQ(r.kind, "read");
-  EXPECT_EQ(r.during_refresh, "true");
-  EXPECT_EQ(r.count, 10);
-  EXPECT_EQ(r.errors, 1);
-  EXPECT_DOUBLE_EQ(r.p95_ms, 2.5);
-  EXPECT_DOUBLE_EQ(r.max_ms, 9.0);
-  EXPECT_EQ(r.vus, 8);
-  EXPECT_TRUE(r.refresh_in_flight);
-}
-
-TEST(ReportCsv, ReadsFilesWithoutTheNewerColumns) {
-  // Runs written before request/read_source existed must still make a report.
-  const auto rows = parse_timeseries_csv(
-      "option,stage,t_start_s,t_end_s,metric,query,kind,during_refresh,count,errors,"
-      "throughput_per_s,p50_ms,p95_ms,p99_ms,max_ms,vus,refresh_in_flight\r\n"
-      "A,0,0.000,1.000,sql_duration,q,read,false,5,0,5.00,1,2,3,4,2,0\r\n",
-      "old.csv");
-  ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0].query, "q");
-  EXPECT_EQ(rows[0].request, "");
-  EXPECT_DOUBLE_EQ(rows[0].p99_ms, 3);
-}
-
-TEST(ReportCsv, RejectsMissingColumnsAndBadNumbers) {
-  EXPECT_THROW(parse_timeseries_csv("option,stage\nA,0\n", "t.csv"), InputError);
-  try {
-    parse_timeseries_csv(
-        std::string(kHeader) + "A,0,zero,1.000,sql_duration,q,,,read,false,5,0,5,1,2,3,4,2,0\n",
-        "t.csv");
-    FAIL() << "expected InputError";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("t.csv:2"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("t_start_s"), std::string::npos) << e.what();
-  }
-}
 
 IntervalRow row(const std::string& option, double t0, double t1, const std::string& metric,
                 const std::string& kind, std::int64_t count, double p50, double p99,
