@@ -27,6 +27,7 @@
 #include "harness/run/dataset.hpp"
 #include "harness/run/invariants.hpp"
 #include "harness/run/plans.hpp"
+#include "harness/run/preflight.hpp"
 #include "harness/run/steps_plan.hpp"
 #include "harness/run/workload_layout.hpp"
 #include "harness/scenario/model.hpp"
@@ -449,40 +450,6 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
   return result.reason == StopReason::kEndOfStages;
 }
 
-// The connections a run holds at its peak: the VUs (or catalog-api's pool), the write mix's
-// VUs, the background activities (refresher, staleness probe, timed steps) and the admin one.
-int connections_needed(const scenario::Scenario& s) {
-  const int reads =
-      s.http_workload() ? (s.http.catalog_api ? s.http.api_pool : 0) : s.executor.peak_vus();
-  const int writers = s.writer.enabled ? s.writer.executor.peak_vus() : 0;
-  const int background =
-      (s.refresher.enabled ? 1 : 0) + (s.staleness.enabled ? 1 : 0) + (s.faults.empty() ? 0 : 1);
-  return reads + writers + background + 1;
-}
-
-// Fails early, before any dataset is built, when the target cannot accept the connections the
-// scenario needs: a run that would start and then fail with "too many clients" measures
-// nothing. Throws InfraError (exit 3) with one line saying what is short.
-void check_capacity(db::Connection& admin, const scenario::Scenario& s) {
-  const auto r = admin.query(
-      "SELECT current_setting('max_connections')::int, "
-      "current_setting('superuser_reserved_connections')::int, "
-      "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int");
-  const int max = std::stoi(std::string(r.get(0, 0)));
-  const int reserved = std::stoi(std::string(r.get(0, 1)));
-  const int in_use = std::stoi(std::string(r.get(0, 2)));
-  // The admin connection is one of those in use, and one of those the run needs.
-  const int free = max - reserved - in_use + 1;
-  const int needed = connections_needed(s);
-  if (needed <= free) return;
-  throw InfraError("the target accepts " + std::to_string(free) +
-                   " more connections (max_connections " + std::to_string(max) + ", " +
-                   std::to_string(reserved) + " reserved, " + std::to_string(in_use) +
-                   " in use) but the scenario needs " + std::to_string(needed) +
-                   " (VUs, writers, background activities and the admin connection): lower the "
-                   "VUs or raise max_connections");
-}
-
 // Builds every option's dataset and describes it in report.options.
 void prepare_options(const scenario::Scenario& s, const datagen::ProductGenerator& gen,
                      db::Connection& admin, const std::filesystem::path& sql_dir, bool rebuild,
@@ -600,6 +567,7 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   report.target = target.display;
   auto admin = db::Connection::open(target.conninfo);
   check_capacity(admin, s);
+  check_disk(target, s);
   report.environment = db::capture_environment(admin);
   report.environment["target"] = target.display;
 

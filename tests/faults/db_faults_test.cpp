@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mount.h>
 
 #include <chrono>
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 #include "harness/db/cluster.hpp"
 #include "harness/db/connection.hpp"
+#include "tests/faults/fault_util.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 namespace lg::test {
@@ -24,41 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-fs::path write_scenario(const fs::path& dir, const std::string& text) {
-  std::ofstream(dir / "s.toml") << text;
-  return dir / "s.toml";
-}
-
-// The only run folder under `results`.
-fs::path only_run(const fs::path& results) {
-  std::vector<fs::path> runs;
-  for (const auto& e : fs::directory_iterator(results)) runs.push_back(e.path());
-  if (runs.size() != 1) throw std::runtime_error("expected one run folder in " + results.string());
-  return runs[0];
-}
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  return json::parse(in);
-}
-
-// The run's folder after `process` ended: summary.json and junit.xml parse, latency.hlog is
-// there.
-json results_of(const fs::path& dir) {
-  const fs::path run = only_run(dir / "results");
-  EXPECT_TRUE(fs::exists(run / "junit.xml"));
-  EXPECT_TRUE(fs::exists(run / "latency.hlog"));
-  EXPECT_TRUE(fs::exists(run / "timeseries.csv"));
-  return read_json(run / "summary.json");
-}
-
-const json* invariant(const json& summary, const std::string& name) {
-  for (const auto& i : summary["invariants"]) {
-    if (i["name"] == name) return &i;
-  }
-  return nullptr;
-}
 
 // Ends every connection to `dsn`'s database but the caller's: what a server restart, a
 // failover or an administrator's pg_terminate_backend does to the run's sessions.
@@ -321,6 +288,36 @@ TEST(DbFaults, TooFewConnectionsIsRefusedBeforeBuildingWithOneLine) {
   EXPECT_EQ(out.find("all thresholds held"), std::string::npos) << out;
   auto conn = db::Connection::open(dsn);
   EXPECT_EQ(conn.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'loadgate_a'"), "0");
+  fs::remove_all(dir);
+}
+
+// The embedded cluster's disk (a small tmpfs here) cannot hold the scenario's datasets: the
+// run is refused before anything is built, with one line naming the disk, what is free and
+// what the datasets need — not a build that dies halfway with "No space left on device".
+TEST(DbFaults, DatasetsTooLargeForTheEmbeddedClustersDiskAreRefusedBeforeBuilding) {
+  const fs::path dir = make_temp_dir("disk");
+  const fs::path tmp = dir / "tmp";
+  std::string why;
+  if (!mount_tmpfs(tmp, "160m", &why)) {
+    fs::remove_all(dir);
+    GTEST_SKIP() << "mount -t tmpfs not permitted (" << why << ")";
+  }
+  cluster_tmp(dir);  // searchable by the server's user
+  const auto file = write_scenario(
+      dir,
+      "name = \"disk\"\n[dataset]\nproducts = 200000\n[database]\noptions = [\"A\", \"B\", "
+      "\"C\"]\n[workload.mix]\nsku_lookup = 1\n[executor]\nstart_vus = 1\n"
+      "stages = [{ duration = \"2s\", target = 1 }]\n");
+  LoadgateProcess run({"run", file.string(), "--results-dir", (dir / "results").string()},
+                      {"TMPDIR=" + tmp.string()});
+  const int code = run.finish();
+  const std::string out = run.output();
+  ::umount2(tmp.c_str(), MNT_DETACH);
+  EXPECT_EQ(code, 3) << out;
+  EXPECT_NE(out.find("the embedded cluster's disk"), std::string::npos) << out;
+  EXPECT_NE(out.find("GB free but 200000 products of 3 option(s) need about"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("building option"), std::string::npos) << "refused before building";
   fs::remove_all(dir);
 }
 

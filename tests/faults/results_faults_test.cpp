@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "tests/faults/fault_util.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 namespace lg::test {
@@ -38,27 +39,10 @@ std::string scenario(const std::string& name, int seconds) {
          "\"sql_duration\" = [\"p(99)<5000\"]\n";
 }
 
-fs::path write_scenario(const fs::path& dir, const std::string& text) {
-  std::ofstream(dir / "s.toml") << text;
-  return dir / "s.toml";
-}
-
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
-}
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// Mounts a tmpfs of `size` on `dir` (created); false when not permitted.
-bool mount_tmpfs(const fs::path& dir, const std::string& size, std::string* why) {
-  fs::create_directories(dir);
-  if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0) return true;
-  *why = std::strerror(errno);
-  return false;
 }
 
 // Writes `dir`/filler until the filesystem is full.

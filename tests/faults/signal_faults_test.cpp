@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "harness/db/connection.hpp"
+#include "tests/faults/fault_util.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 namespace lg::test {
@@ -42,26 +43,6 @@ std::string http_scenario(const std::string& name) {
          "weight = 1\n[http]\ncatalog_api = true\napi_pool = 4\n"
          "[executor]\ntype = \"ramping-vus\"\nstart_vus = 4\n"
          "stages = [{ duration = \"60s\", target = 4 }]\n";
-}
-
-fs::path write_scenario(const fs::path& dir, const std::string& text) {
-  std::ofstream(dir / "s.toml") << text;
-  return dir / "s.toml";
-}
-
-fs::path only_run(const fs::path& results) {
-  fs::path run;
-  for (const auto& e : fs::directory_iterator(results)) run = e.path();
-  return run;
-}
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  return json::parse(in);
-}
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
 // Processes (not this one) working in `dir` (PostgreSQL's postmaster and backends run in their
@@ -103,16 +84,6 @@ std::vector<fs::path> cluster_dirs(const fs::path& tmp) {
     if (e.path().filename().string().starts_with("lg-")) out.push_back(e.path());
   }
   return out;
-}
-
-// A private TMPDIR for the embedded cluster. Running as root the server runs as another user,
-// and loadgate falls back to /tmp unless every folder above is searchable by others.
-fs::path cluster_tmp(const fs::path& dir) {
-  const auto tmp = dir / "tmp";
-  fs::create_directories(tmp);
-  fs::permissions(dir, fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
-  fs::permissions(tmp, fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
-  return tmp;
 }
 
 std::string joined(const std::vector<std::string>& v) {
