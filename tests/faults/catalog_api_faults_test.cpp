@@ -30,6 +30,7 @@
 
 #include "harness/db/cluster.hpp"
 #include "harness/db/connection.hpp"
+#include "tests/integration/api_fixture.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 #ifndef CATALOG_API_BINARY
@@ -43,104 +44,10 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// ---------------------------------------------------------------------------------------------
-// catalog-api as a child process (as in tests/integration/catalog_api_test.cpp).
-
-/// argv for execv, built before fork (the child of a threaded process must not allocate).
-class Argv {
- public:
-  explicit Argv(const std::vector<std::string>& args) : strings_{CATALOG_API_BINARY} {
-    strings_.insert(strings_.end(), args.begin(), args.end());
-    for (auto& a : strings_) pointers_.push_back(a.data());
-    pointers_.push_back(nullptr);
-  }
-  char* const* get() const { return pointers_.data(); }
-
- private:
-  std::vector<std::string> strings_;
-  std::vector<char*> pointers_;
-};
-
-/// catalog-api running in the background; SIGTERM and reaped on destruction.
-class ApiProcess {
- public:
-  /// Starts it and waits for its "listening" line. Throws std::runtime_error if it never comes.
-  explicit ApiProcess(const std::vector<std::string>& args) {
-    const Argv argv(args);
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::execv(argv.get()[0], argv.get());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    fd_ = fds[0];
-    static const std::regex kLine(R"(catalog-api listening on http://127\.0\.0\.1:(\d+)\n)");
-    std::string out;
-    std::smatch m;
-    const auto deadline = Clock::now() + std::chrono::seconds(15);
-    char buf[512];
-    while (!std::regex_search(out, m, kLine) && Clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      const ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n <= 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    if (m.empty()) throw std::runtime_error("catalog-api did not start; stdout: " + out);
-    port_ = std::stoi(m[1]);
-  }
-  ApiProcess(const ApiProcess&) = delete;
-  ApiProcess& operator=(const ApiProcess&) = delete;
-  ~ApiProcess() {
-    ::kill(pid_, SIGTERM);
-    const auto deadline = Clock::now() + std::chrono::seconds(10);
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (Clock::now() > deadline) ::kill(pid_, SIGKILL);
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    ::close(fd_);
-  }
-
-  int port() const { return port_; }
-  /// True while the process has not exited.
-  bool alive() const { return ::kill(pid_, 0) == 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
-
- private:
-  int pid_ = -1;
-  int fd_ = -1;
-  int port_ = 0;
-};
-
-// ---------------------------------------------------------------------------------------------
-// HTTP helpers.
-
-/// One HTTP answer, decoded.
-struct Reply {
-  int status = 0;  ///< 0: no response at all
-  std::string body;
-  json doc;  ///< discarded() when the body is not JSON
-};
-
-Reply to_reply(const httplib::Result& r) {
-  Reply out;
-  if (!r) return out;
-  out.status = r->status;
-  out.body = r->body;
-  out.doc = json::parse(r->body, nullptr, false);
-  return out;
-}
-
-std::unique_ptr<httplib::Client> make_client(int port) {
-  auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
-  c->set_keep_alive(true);
-  c->set_tcp_nodelay(true);
-  c->set_read_timeout(15, 0);
-  return c;
-}
+using lg::test::ApiProcess;
+using lg::test::make_client;
+using lg::test::Reply;
+using lg::test::to_reply;
 
 json product(const std::string& key) {
   return {{"sku", "SKU-" + key}, {"slug", "slug-" + key}, {"name", "Fault " + key},

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "harness/db/connection.hpp"
+#include "tests/integration/api_fixture.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 #ifndef CATALOG_API_BINARY
@@ -40,150 +41,14 @@ using Clock = std::chrono::steady_clock;
 constexpr std::array<const char*, 3> kOptions = {"A", "B", "C"};
 constexpr int kA = 0, kB = 1, kC = 2;
 
-// ---------------------------------------------------------------------------------------------
-// The catalog-api binary as a child process.
-
-/// argv for execv, built before fork: the child of a threaded process may only call
-/// async-signal-safe functions, so no allocation happens after fork.
-class Argv {
- public:
-  explicit Argv(const std::vector<std::string>& args) : strings_{CATALOG_API_BINARY} {
-    strings_.insert(strings_.end(), args.begin(), args.end());
-    for (auto& a : strings_) pointers_.push_back(a.data());
-    pointers_.push_back(nullptr);
-  }
-  char* const* get() const { return pointers_.data(); }
-
- private:
-  std::vector<std::string> strings_;
-  std::vector<char*> pointers_;
-};
-
-[[noreturn]] void exec_api(const Argv& argv, int out_fd, bool merge_stderr) {
-  ::dup2(out_fd, STDOUT_FILENO);
-  if (merge_stderr) ::dup2(out_fd, STDERR_FILENO);
-  ::close(out_fd);
-  ::execv(argv.get()[0], argv.get());
-  ::_exit(127);
-}
-
-int wait_exit_code(int pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-// Reads from fd until `done(text)` or the deadline; false on EOF or timeout.
-template <class Done>
-bool read_until(int fd, std::string& text, Clock::time_point deadline, Done done) {
-  char buf[4096];
-  while (!done(text)) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    pollfd p{fd, POLLIN, 0};
-    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) return false;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  return true;
-}
-
-/// catalog-api running in the background; SIGTERM and reaped on destruction.
-class ApiProcess {
- public:
-  /// Starts it and waits for its "listening" line. Throws std::runtime_error if it never comes.
-  explicit ApiProcess(const std::vector<std::string>& args) {
-    const Argv argv(args);
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    pid_ = ::fork();
-    if (pid_ == 0) exec_api(argv, fds[1], false);
-    ::close(fds[1]);
-    fd_ = fds[0];
-    static const std::regex kLine(R"(catalog-api listening on http://127\.0\.0\.1:(\d+)\n)");
-    std::string out;
-    std::smatch m;
-    read_until(fd_, out, Clock::now() + std::chrono::seconds(15),
-               [&](const std::string& t) { return std::regex_search(t, m, kLine); });
-    if (m.empty()) throw std::runtime_error("catalog-api did not start; stdout: " + out);
-    port_ = std::stoi(m[1]);
-  }
-  ApiProcess(const ApiProcess&) = delete;
-  ApiProcess& operator=(const ApiProcess&) = delete;
-  ~ApiProcess() {
-    if (pid_ > 0) stop();
-  }
-
-  int port() const { return port_; }
-
-  /// SIGTERM, then the exit code (SIGKILL after 10 s: a hang is a failure, not a stuck suite).
-  int stop() {
-    ::kill(pid_, SIGTERM);
-    const auto deadline = Clock::now() + std::chrono::seconds(10);
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (Clock::now() > deadline) ::kill(pid_, SIGKILL);
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    pid_ = -1;
-    ::close(fd_);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
- private:
-  int pid_ = -1;
-  int fd_ = -1;
-  int port_ = 0;
-};
-
-/// Runs catalog-api to completion (for start-up failures); stdout+stderr into *output.
-int run_api_to_exit(const std::vector<std::string>& args, std::string* output) {
-  const Argv argv(args);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
-  const int pid = ::fork();
-  if (pid == 0) exec_api(argv, fds[1], true);
-  ::close(fds[1]);
-  std::string out;
-  read_until(fds[0], out, Clock::now() + std::chrono::seconds(15),
-             [](const std::string&) { return false; });
-  ::close(fds[0]);
-  if (output) *output = out;
-  return wait_exit_code(pid);
-}
+using lg::test::ApiProcess;
+using lg::test::make_client;
+using lg::test::Reply;
+using lg::test::run_api_to_exit;
+using lg::test::to_reply;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers.
-
-/// One HTTP answer, decoded.
-struct Reply {
-  int status = 0;  ///< 0: no response at all
-  std::string body;
-  json doc;  ///< discarded() when the body is not JSON
-  std::string source;
-  std::string content_type;
-};
-
-Reply to_reply(const httplib::Result& r) {
-  Reply out;
-  if (!r) return out;
-  out.status = r->status;
-  out.body = r->body;
-  out.doc = json::parse(r->body, nullptr, false);
-  out.source = r->get_header_value("X-Read-Source");
-  out.content_type = r->get_header_value("Content-Type");
-  return out;
-}
-
-std::unique_ptr<httplib::Client> make_client(int port) {
-  auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
-  c->set_keep_alive(true);
-  c->set_tcp_nodelay(true);  // else Nagle holds a POST body back for the delayed ACK (40 ms)
-  c->set_read_timeout(15, 0);
-  return c;
-}
 
 /// Percent-encodes every byte except unreserved characters (RFC 3986).
 std::string enc(const std::string& s) {
