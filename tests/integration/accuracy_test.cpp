@@ -176,6 +176,12 @@ FixedDelayResult measure_fixed_delay(const std::string& dsn, const fs::path& dir
 }
 
 TEST(Accuracy, FixedDelayTargetReportsItsDelayAsTheMedian) {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  // The bound is loadgate's own overhead (0.12 ms); instrumentation multiplies it (~0.8 ms
+  // under ThreadSanitizer). The sanitizer builds check this test's code paths for races and
+  // memory errors through the other Accuracy tests, not its timing.
+  GTEST_SKIP() << "a timing bound on loadgate's overhead, not meaningful under a sanitizer";
+#endif
   constexpr double kDelayMs = 2.0;
   constexpr int kFixedRate = 400;
   constexpr double kAllowedMs = 0.01 * kDelayMs + 0.1;
