@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: install, build warning-free, run every unit, integration and fault test
-# (each binary starts its own embedded PostgreSQL), then the unit and fault tests again built
-# with AddressSanitizer + UndefinedBehaviorSanitizer (ci/sanitize.sh asan). ThreadSanitizer has
-# its own job: ci/sanitize.sh tsan.
+# The whole test suite: install, build warning-free, run the unit and integration tests (each
+# binary starts its own embedded PostgreSQL), then the unit and fault tests built with
+# AddressSanitizer + UndefinedBehaviorSanitizer (ci/sanitize.sh asan). ThreadSanitizer has its
+# own job: ci/sanitize.sh tsan. About 24 minutes on 2 cores from a clean clone.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOADGATE_WERROR=ON bash "$root/ci/build.sh"
-ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure
+# The fault tests run once, under the sanitizers below (they are the ones that exercise the
+# error paths); everything else runs here, uninstrumented, where the timing bounds mean
+# something.
+ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure -E '^faults$'
 BUILD_DIR="$root/build-asan" bash "$root/ci/sanitize.sh" asan
