@@ -83,6 +83,14 @@ TEST(Run, ImpossibleThresholdExits99AfterWritingResults) {
   EXPECT_GE(sku["all"]["p99_ms"].get<double>(), sku["all"]["p50_ms"].get<double>());
   EXPECT_GT(summary["options"]["A"]["sizes"].size(), 0u);
   EXPECT_TRUE(summary["environment"]["settings"].contains("fsync"));
+  // The machine's calibration: a CPU loop and statements on one connection, both measured.
+  const auto& cal = summary["environment"]["calibration"];
+  EXPECT_GT(cal["cpu_mops"].get<double>(), 1.0) << cal.dump();
+  EXPECT_GT(cal["statements_per_s"].get<double>(), 10.0) << cal.dump();
+  EXPECT_GT(cal["statement_p50_us"].get<double>(), 0.0) << cal.dump();
+  EXPECT_LT(cal["statement_p50_us"].get<double>(), 1e6 / cal["statements_per_s"].get<double>() * 2)
+      << "the median round trip and the rate must agree: " << cal.dump();
+  EXPECT_GE(cal["seconds"].get<double>(), 0.5) << cal.dump();
   EXPECT_TRUE(fs::exists(run / "timeseries.csv"));
   EXPECT_TRUE(fs::exists(run / "plans" / "A" / "sku_lookup.json"));
   EXPECT_TRUE(fs::exists(run / "scenario.toml"));
