@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/integration/pg_fixture.hpp"
+
 namespace lg::test {
 
 namespace fs = std::filesystem;
@@ -17,18 +19,6 @@ using nlohmann::json;
 fs::path write_scenario(const fs::path& dir, const std::string& text) {
   std::ofstream(dir / "s.toml") << text;
   return dir / "s.toml";
-}
-
-fs::path only_run(const fs::path& results) {
-  std::vector<fs::path> runs;
-  for (const auto& e : fs::directory_iterator(results)) runs.push_back(e.path());
-  if (runs.size() != 1) throw std::runtime_error("expected one run folder in " + results.string());
-  return runs[0];
-}
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  return json::parse(in);
 }
 
 json results_of(const fs::path& dir) {

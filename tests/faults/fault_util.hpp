@@ -12,12 +12,6 @@ namespace lg::test {
 /// Writes `text` to `dir`/s.toml; returns that path.
 std::filesystem::path write_scenario(const std::filesystem::path& dir, const std::string& text);
 
-/// The only run folder under `results`; throws std::runtime_error when there is not exactly one.
-std::filesystem::path only_run(const std::filesystem::path& results);
-
-/// `file` parsed as JSON (throws nlohmann::json::parse_error).
-nlohmann::json read_json(const std::filesystem::path& file);
-
 /// summary.json of the only run under `dir`/results, after checking (EXPECT) that junit.xml,
 /// latency.hlog and timeseries.csv are there too: a run that ended in a fault still wrote them.
 nlohmann::json results_of(const std::filesystem::path& dir);

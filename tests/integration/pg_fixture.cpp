@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 
 #include "harness/db/connection.hpp"
 
@@ -79,6 +80,18 @@ std::filesystem::path make_temp_dir(const std::string& tag) {
       (std::filesystem::temp_directory_path() / ("lgtest-" + tag + "-XXXXXX")).string();
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   return tmpl;
+}
+
+std::filesystem::path only_run(const std::filesystem::path& results) {
+  std::vector<std::filesystem::path> runs;
+  for (const auto& e : std::filesystem::directory_iterator(results)) runs.push_back(e.path());
+  if (runs.size() != 1) throw std::runtime_error("expected one run folder in " + results.string());
+  return runs[0];
+}
+
+nlohmann::json read_json(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return nlohmann::json::parse(in);
 }
 
 std::string fresh_database(const std::string& name) {

@@ -25,6 +25,12 @@ const db::EmbeddedCluster& cluster();
 /// A fresh private directory /tmp/lgtest-<tag>-XXXXXX (mkdtemp). Throws std::runtime_error.
 std::filesystem::path make_temp_dir(const std::string& tag);
 
+/// The only run folder under `results`; throws std::runtime_error when there is not exactly one.
+std::filesystem::path only_run(const std::filesystem::path& results);
+
+/// `file` parsed as JSON (throws nlohmann::json::parse_error).
+nlohmann::json read_json(const std::filesystem::path& file);
+
 /// (Re)creates database `name` in the fixture cluster (dropping any previous one, so each
 /// suite starts clean) and returns its DSN. Throws DbError / InfraError.
 std::string fresh_database(const std::string& name);

@@ -38,19 +38,6 @@ fs::path write_file(const fs::path& dir, const std::string& name, const std::str
   return dir / name;
 }
 
-// The only run folder under `results`.
-fs::path only_run(const fs::path& results) {
-  std::vector<fs::path> runs;
-  for (const auto& e : fs::directory_iterator(results)) runs.push_back(e.path());
-  if (runs.size() != 1) throw std::runtime_error("expected one run folder in " + results.string());
-  return runs[0];
-}
-
-json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  return json::parse(in);
-}
-
 std::int64_t count_rows(const std::string& dsn, const std::string& sql) {
   auto conn = db::Connection::open(dsn);
   return std::stoll(conn.scalar(sql).value_or("-1"));

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "harness/db/connection.hpp"
@@ -41,9 +42,22 @@ std::string scalar(db::Connection& conn, const std::string& sql) {
 }
 
 TEST(WriteMixRun, EveryWriteKindLandsOnEachOptionsWritePathAtItsOwnRate) {
-  const std::string dsn = fresh_database("write_mix_run");
   const fs::path dir = make_temp_dir("writes");
-  const json s = run_scenario_summary(dsn, dir, scenario("[\"A\", \"C\"]", kWriter));
+  // One writer VU at 20/s has 50 ms per write: a stall of the machine's disk longer than that
+  // (161 ms seen on a CI VM) drops an arrival, rightly, and A and C then differ by it. Such an
+  // attempt is run again (at most twice more) on a fresh database: what is checked below is
+  // where the writes land, not the disk.
+  std::string dsn;
+  json s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    dsn = fresh_database("write_mix_run");
+    s = run_scenario_summary(dsn, dir, scenario("[\"A\", \"C\"]", kWriter));
+    const auto dropped = s["options"]["A"]["writes"]["dropped_iterations"].get<std::int64_t>() +
+                         s["options"]["C"]["writes"]["dropped_iterations"].get<std::int64_t>();
+    if (dropped == 0) break;
+    std::cout << "attempt " << attempt << ": " << dropped
+              << " writes dropped behind a stalled write; running again\n";
+  }
   std::int64_t counts[2] = {0, 0};
   int i = 0;
   for (const char* opt : {"A", "C"}) {
