@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "harness/core/errors.hpp"
+#include "harness/scenario/model.hpp"
 
 namespace lg::cli {
 namespace po = boost::program_options;
@@ -78,6 +79,8 @@ bool parse_into(const std::vector<std::string>& args, po::options_description& d
 
 Command parse_run(const std::vector<std::string>& args) {
   run::RunOptions o;
+  constexpr int kUnset = -1;
+  int trials = kUnset;
   TargetFlags t;
   std::string scenario, results = "results";
   po::options_description d("loadgate run options");
@@ -85,7 +88,9 @@ Command parse_run(const std::vector<std::string>& args) {
       "results-dir", po::value(&results), "where run folders are written (default: results)")(
       "rebuild", po::bool_switch(&o.rebuild),
       "build the dataset even if an intact one of the same products, seed and schema is in the "
-      "database");
+      "database")("trials", po::value(&trials),
+                  "repeat the measured phase N times per option on the one dataset (default: the "
+                  "scenario's trials, else 1)");
   add_target_flags(d, t);
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -93,6 +98,12 @@ Command parse_run(const std::vector<std::string>& args) {
     return HelpRequest{help_of("usage: loadgate run <scenario.toml> [options]", d)};
   if (scenario.empty())
     throw InputError("run", "missing scenario file: loadgate run <scenario.toml>");
+  if (trials != kUnset && (trials < 1 || trials > lg::scenario::kMaxTrials)) {
+    throw InputError("--trials", "must be between 1 and " +
+                                     std::to_string(lg::scenario::kMaxTrials) + ", got " +
+                                     std::to_string(trials));
+  }
+  if (trials != kUnset) o.trials = trials;
   o.scenario_file = scenario;
   o.target = to_target(t);
   o.results_dir = results;

@@ -1,5 +1,7 @@
 #include "harness/results/aggregate.hpp"
 
+#include <algorithm>
+
 namespace lg::results {
 namespace {
 
@@ -30,8 +32,10 @@ std::string failed_metric_for(const std::string& trend_metric) {
 }
 
 void RunAggregate::begin_option(char option, const std::vector<metrics::SlotSpec>& slots,
-                                const scenario::ExecutorSpec& spec) {
+                                const scenario::ExecutorSpec& spec, int trial, Nanos offset) {
   option_ = std::string(1, option);
+  trial_ = trial;
+  offset_ = offset;
   spec_ = &spec;
   slots_ = slots;
   slots_by_option_[option_] = slots;
@@ -41,7 +45,7 @@ void RunAggregate::begin_option(char option, const std::vector<metrics::SlotSpec
 void RunAggregate::add_interval(const exec::IntervalInfo& info,
                                 std::vector<metrics::SlotData>&& data) {
   const std::string stage = stage_tag(*spec_, info.stage);
-  if (!info.background_tail) stage_ns_[{option_, info.stage}] += info.end - info.start;
+  if (!info.background_tail) stage_ns_[{option_, trial_, info.stage}] += info.end - info.start;
   for (std::size_t i = 0; i < data.size(); ++i) {
     auto& d = data[i];
     out_of_range_ += d.out_of_range;
@@ -49,8 +53,8 @@ void RunAggregate::add_interval(const exec::IntervalInfo& info,
     const auto& slot = slots_[i];
     TimeseriesRow row{option_,
                       stage,
-                      static_cast<double>(info.start) / 1e9,
-                      static_cast<double>(info.end) / 1e9,
+                      static_cast<double>(info.start + offset_) / 1e9,
+                      static_cast<double>(info.end + offset_) / 1e9,
                       slot.metric,
                       slot.tags,
                       d.count,
@@ -64,8 +68,9 @@ void RunAggregate::add_interval(const exec::IntervalInfo& info,
     }
     row.vus = info.vus;
     row.refresh_in_flight = info.refresh_in_flight;
+    row.trial = std::max(1, trial_);
     rows_.push_back(std::move(row));
-    auto [it, inserted] = totals_.try_emplace(Key{option_, info.stage, i});
+    auto [it, inserted] = totals_.try_emplace(Key{option_, trial_, info.stage, i});
     it->second.add(d);
   }
 }
@@ -78,10 +83,11 @@ std::vector<metrics::SeriesStats> RunAggregate::series() const {
     Tags tags = slot.tags;
     tags.emplace_back("option", key.option);
     tags.emplace_back("stage", stage_tag(spec, key.stage));
+    if (key.trial > 0) tags.emplace_back("trial", std::to_string(key.trial));
     tags = make_tags(std::move(tags));
     // Rates are counts over the time really collected (a late collector lengthens intervals),
     // not over the planned stage length.
-    const auto collected = stage_ns_.find({key.option, key.stage});
+    const auto collected = stage_ns_.find({key.option, key.trial, key.stage});
     const double seconds =
         collected != stage_ns_.end() ? static_cast<double>(collected->second) / 1e9 : 0.0;
     metrics::SeriesStats s{slot.metric, slot.kind, tags,    std::nullopt,

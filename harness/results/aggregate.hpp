@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "harness/exec/interval_clock.hpp"
@@ -17,7 +18,7 @@ namespace lg::results {
 struct TimeseriesRow {
   std::string option;
   std::string stage;
-  double t_start_s = 0;  ///< since this option's measured start
+  double t_start_s = 0;  ///< since this option's (first trial's) measured start
   double t_end_s = 0;
   std::string metric;
   Tags tags;  ///< slot tags (query, kind, during_refresh)
@@ -27,6 +28,7 @@ struct TimeseriesRow {
   double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
   int vus = 0;
   bool refresh_in_flight = false;
+  int trial = 1;  ///< 1-based
 };
 
 /// Stage tag value: the stage's name, else its 0-based index.
@@ -34,9 +36,13 @@ std::string stage_tag(const scenario::ExecutorSpec& spec, std::size_t stage);
 
 class RunAggregate {
  public:
-  /// Starts collecting for one option; its snapshots use `slots` and `spec`'s stages.
+  /// Starts collecting for one option (one trial of it); its snapshots use `slots` and `spec`'s
+  /// stages. `trial` is 1-based; 0 means the run has one trial only, whose series carry no
+  /// `trial` tag (the same results keys as before trials). `offset` (ns) is added to interval
+  /// times in timeseries rows: the time since the option's first trial started, so that the
+  /// trials of one option follow each other on one time axis.
   void begin_option(char option, const std::vector<metrics::SlotSpec>& slots,
-                    const scenario::ExecutorSpec& spec);
+                    const scenario::ExecutorSpec& spec, int trial = 0, Nanos offset = 0);
   /// Adds one interval of the current option.
   void add_interval(const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data);
 
@@ -52,17 +58,21 @@ class RunAggregate {
  private:
   struct Key {
     std::string option;
+    int trial;
     std::size_t stage;
     std::size_t slot;
     auto operator<=>(const Key&) const = default;
   };
   std::string option_;
+  int trial_ = 0;
+  Nanos offset_ = 0;
   const scenario::ExecutorSpec* spec_ = nullptr;
   std::vector<metrics::SlotSpec> slots_;
   std::map<std::string, std::vector<metrics::SlotSpec>> slots_by_option_;
   std::map<std::string, const scenario::ExecutorSpec*> spec_by_option_;
   std::map<Key, metrics::SlotData> totals_;
-  std::map<std::pair<std::string, std::size_t>, Nanos> stage_ns_;  ///< collected time per stage
+  /// Collected time per (option, trial, stage).
+  std::map<std::tuple<std::string, int, std::size_t>, Nanos> stage_ns_;
   std::vector<TimeseriesRow> rows_;
   std::int64_t out_of_range_ = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "harness/results/report.hpp"
 #include "harness/results/stats.hpp"
+#include "harness/results/trials.hpp"
 
 namespace lg::results {
 namespace {
@@ -54,6 +55,44 @@ std::string health_lines(const RunReport& r, const OptionReport& o) {
   return out;
 }
 
+// "0.412 [0.401-0.430]": the median across trials and its interval.
+std::string median_cell(const std::vector<TrialStats>& trials, const std::string& key,
+                        const char* number) {
+  std::vector<double> v;
+  for (const auto& t : trials) v.push_back(trial_figure(t.stats, key));
+  const auto m = median_interval(v);
+  const std::string f = std::string(number) + " [" + number + "-" + number + "]";
+  return fmt(f.c_str(), m->median, m->lower, m->upper);
+}
+
+// With several trials: per entry the median across trials and its interval, the spread a user
+// judges a difference against (the table above pools every trial's samples).
+std::string trials_table(const RunReport& r, const std::string& opt) {
+  std::string out;
+  auto line = [&](const std::string& label, const Tags& filter, const char* metric) {
+    const auto trials = per_trial(r.series, metric, filter);
+    if (trials.size() < 2) return;
+    if (out.empty()) {
+      const auto m = median_interval(std::vector<double>(trials.size(), 0.0));
+      out = fmt("  across %zu trials: median [%.0f%% interval]\n", trials.size(), 100 * m->level);
+      out += fmt("  %-22s %26s %26s %26s\n", "query", "p50 ms", "p95 ms", "rate/s");
+    }
+    out += fmt("  %-22s %26s %26s %26s\n", label.c_str(),
+               median_cell(trials, "p50_ms", "%.3f").c_str(),
+               median_cell(trials, "p95_ms", "%.3f").c_str(),
+               median_cell(trials, "throughput_per_s", "%.1f").c_str());
+  };
+  for (const auto& q : tag_values(r.series, "sql_duration", "query")) {
+    line(q, make_tags({{"option", opt}, {"query", q}, {"kind", "read"}}), "sql_duration");
+  }
+  for (const auto& q : tag_values(r.series, "http_req_duration", "request")) {
+    line(q, make_tags({{"option", opt}, {"request", q}}), "http_req_duration");
+  }
+  line("(all reads)", make_tags({{"option", opt}, {"kind", "read"}}), "sql_duration");
+  line("(all requests)", make_tags({{"option", opt}}), "http_req_duration");
+  return out;
+}
+
 std::string option_table(const RunReport& r, const OptionReport& o) {
   const std::string opt(1, o.option);
   std::string out = fmt("\noption %s%s\n", opt.c_str(), o.measured ? "" : "  (not measured)");
@@ -86,6 +125,7 @@ std::string option_table(const RunReport& r, const OptionReport& o) {
   line("(during refresh)",
        make_tags({{"option", opt}, {"kind", "read"}, {"during_refresh", "true"}}), "sql_duration",
        false);
+  out += trials_table(r, opt);
   if (!o.refreshes.empty()) {
     int failed = 0, retries = 0;
     for (const auto& ev : o.refreshes) {

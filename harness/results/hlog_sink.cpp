@@ -47,7 +47,7 @@ void HlogSink::drain() noexcept {
 
 void HlogSink::interval(const std::string& option, const std::string& stage, double option_start_s,
                         const exec::IntervalInfo& info, const std::vector<metrics::SlotSpec>& slots,
-                        const std::vector<metrics::SlotData>& data) {
+                        const std::vector<metrics::SlotData>& data, const std::string& trial) {
   if (!error_.empty()) return;
   const double start = option_start_s + static_cast<double>(info.start) / 1e9;
   const double length = static_cast<double>(info.end - info.start) / 1e9;
@@ -57,6 +57,7 @@ void HlogSink::interval(const std::string& option, const std::string& stage, dou
       Tags tags = slots[i].tags;
       tags.emplace_back("option", option);
       tags.emplace_back("stage", stage);
+      if (!trial.empty()) tags.emplace_back("trial", trial);
       writer_.write_interval(hlog_tag(slots[i].metric, make_tags(std::move(tags))), start, length,
                              data[i].hist);
     }

@@ -30,11 +30,12 @@ class HlogSink {
   /// Closes the file (see close()).
   ~HlogSink();
   /// Writes one line per trend slot that recorded samples in this interval, then checks the
-  /// write. option_start_s is when this option's measured part began, in seconds since the
-  /// run's start. Never throws for I/O errors.
+  /// write. option_start_s is when this option's measured part (this trial of it) began, in
+  /// seconds since the run's start. `trial` ("" for a one-trial run) becomes a `trial` tag.
+  /// Never throws for I/O errors.
   void interval(const std::string& option, const std::string& stage, double option_start_s,
                 const exec::IntervalInfo& info, const std::vector<metrics::SlotSpec>& slots,
-                const std::vector<metrics::SlotData>& data);
+                const std::vector<metrics::SlotData>& data, const std::string& trial = {});
   /// fsyncs and closes the file; idempotent. A failure becomes error() if none came before.
   void close() noexcept;
   /// "cannot write <file>: <strerror>" of the first failed write; "" while all went well.

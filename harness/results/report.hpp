@@ -21,6 +21,14 @@
 namespace lg::results {
 
 /// What happened to one schema option during the run.
+/// One trial of one option's measured phase.
+struct TrialReport {
+  int trial = 1;            ///< 1-based
+  double start_s = 0;       ///< measured start, s since the run's start
+  double measured_s = 0;    ///< 0 when cut short before its measured end
+  std::string stop_reason;  ///< "" until it ended
+};
+
 struct OptionReport {
   char option = 'A';
   datagen::BuildTimes build;               ///< dataset load, indexes, view, VACUUM ANALYZE
@@ -59,6 +67,10 @@ struct OptionReport {
   std::vector<background::ActivityDeath> activities_dead;
   /// Buffer statistics could not be read (the admin connection failed): why.
   std::string buffer_stats_error;
+  /// Every trial that reached its measured start, in order. The figures above (planned_s,
+  /// measured_s, blocks, refreshes, events…) are over all of them; event times are on the
+  /// option's time axis, whose 0 is the first trial's measured start.
+  std::vector<TrialReport> trials;
 };
 
 struct RunReport {

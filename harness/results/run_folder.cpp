@@ -1,5 +1,6 @@
 #include "harness/results/run_folder.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -38,7 +39,8 @@ enum Column : std::size_t {
   kVus,
   kRefreshInFlight,
   kFirstClass,
-  kColumns = kFirstClass + kErrorClasses,
+  kTrial = kFirstClass + kErrorClasses,  // after the classes: added with trials (issue 14)
+  kColumns,
 };
 
 constexpr std::array<const char*, kFirstClass> kNames = {
@@ -53,6 +55,7 @@ constexpr Column kRequired[] = {kOption, kStage, kTStart, kTEnd, kMetric, kQuery
 
 std::string column_name(std::size_t c) {
   if (c < kFirstClass) return kNames[c];
+  if (c == kTrial) return "trial";
   return "errors_" + std::string(error_class_name(error_class_at(c - kFirstClass)));
 }
 
@@ -138,6 +141,8 @@ IntervalRow parse_row(const Header& h, const std::vector<std::string_view>& f, i
   for (std::size_t i = 0; i < kErrorClasses; ++i) {
     r.by_class[i] = h.number<std::int64_t>(f, static_cast<Column>(kFirstClass + i), line);
   }
+  // A file from before trials is one trial.
+  r.trial = std::max(1, h.number<int>(f, kTrial, line));
   return r;
 }
 

@@ -38,13 +38,14 @@ struct IntervalRow {
   int vus = 0;
   bool refresh_in_flight = false;
   ErrorCounts by_class{};  ///< errors_<class> columns, indexed by error_index()
+  int trial = 1;           ///< 1-based trial of the run (1 for a file without the column)
 };
 
 /// Parses the text of a timeseries.csv (`file` names it in errors). Columns are found by their
 /// header name, so files written before a column existed (request, read_source, throughput_per_s,
-/// max_ms, vus, refresh_in_flight, errors_<class>) still read, and columns a newer loadgate adds
-/// are skipped. Lines may end in CRLF; empty lines are skipped; a file without even a header has
-/// no rows. Throws InputError naming `file`, the line and the column when a required column
+/// max_ms, vus, refresh_in_flight, errors_<class>, trial) still read, and columns a newer loadgate
+/// adds are skipped. Lines may end in CRLF; empty lines are skipped; a file without even a header
+/// has no rows. Throws InputError naming `file`, the line and the column when a required column
 /// (option, stage, t_start_s, t_end_s, metric, query, kind, count, p50_ms, p95_ms, p99_ms) is
 /// missing, a row has a different number of fields than the header, or a number does not parse.
 std::vector<IntervalRow> parse_timeseries_csv(std::string_view text, const std::string& file);

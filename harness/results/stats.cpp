@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace lg::results {
 namespace {
@@ -15,7 +16,8 @@ std::optional<metrics::SeriesStats> merge_series(const std::vector<metrics::Seri
                                                  const std::string& metric, const Tags& filter) {
   std::optional<metrics::SeriesStats> out;
   // A window is identified by (option, stage): series split by other tags share it.
-  std::map<std::pair<std::string, std::string>, double> windows;
+  // A window is one stage of one trial of one option: series of that window share its seconds.
+  std::map<std::tuple<std::string, std::string, std::string>, double> windows;
   for (const auto& s : all) {
     if (s.metric != metric || !s.hist || !tags_match(s.tags, filter)) continue;
     if (!out) {
@@ -26,7 +28,8 @@ std::optional<metrics::SeriesStats> merge_series(const std::vector<metrics::Seri
     out->count += s.count;
     out->hits += s.hits;
     for (std::size_t i = 0; i < kErrorClasses; ++i) out->by_class[i] += s.by_class[i];
-    windows[{tag_value(s.tags, "option"), tag_value(s.tags, "stage")}] = s.seconds;
+    windows[{tag_value(s.tags, "option"), tag_value(s.tags, "stage"), tag_value(s.tags, "trial")}] =
+        s.seconds;
   }
   if (out) {
     for (const auto& [key, seconds] : windows) out->seconds += seconds;

@@ -2,6 +2,7 @@
 #include "harness/core/files.hpp"
 #include "harness/results/report.hpp"
 #include "harness/results/stats.hpp"
+#include "harness/results/trials.hpp"
 #include "harness/scenario/think_time.hpp"
 
 namespace lg::results {
@@ -111,6 +112,7 @@ json entry_json(const RunReport& r, const std::string& option, const EntryMetric
   };
   json out;
   if (auto m = merge_series(all, em.duration, base)) out["all"] = to_json(latency_stats(*m));
+  if (auto t = per_trial(all, em.duration, base); !t.empty()) out["trials"] = trials_json(t);
   if (auto m = merge_series(all, em.service, base)) {
     out["service_time"] = to_json(latency_stats(*m));
   }
@@ -162,6 +164,7 @@ json reads_json(const RunReport& r, const std::string& opt) {
   };
   json out = json::object();
   if (auto m = merge_series(r.series, metric, base)) out["all"] = to_json(latency_stats(*m));
+  if (auto t = per_trial(r.series, metric, base); !t.empty()) out["trials"] = trials_json(t);
   json stages = json::object();
   for (const auto& stage : tag_values(r.series, metric, "stage")) {
     if (auto m = merge_series(r.series, metric, with("stage", stage))) {
@@ -322,6 +325,16 @@ json option_json(const RunReport& r, const OptionReport& o) {
               {"steps", steps_json(o)},
               {"refreshes", refreshes}};
   out["build"]["live_s"] = o.build.live_s;
+  if (o.trials.size() > 1) {
+    json trials = json::array();
+    for (const auto& t : o.trials) {
+      trials.push_back({{"trial", t.trial},
+                        {"start_s", t.start_s},
+                        {"measured_s", t.measured_s},
+                        {"stop_reason", t.stop_reason}});
+    }
+    out["trials"] = trials;
+  }
   if (o.live_sync_setup_s > 0) out["live_sync_setup_s"] = o.live_sync_setup_s;
   out["writes"] = writes_json(r, opt);
   out["reads"] = reads_json(r, opt);
@@ -391,6 +404,7 @@ void write_summary_json(const RunReport& r, const std::filesystem::path& file) {
         {"complete", r.complete},
         {"incomplete_reason", r.incomplete_reason},
         {"target", r.target},
+        {"trials", r.scenario ? r.scenario->trials : 1},
         {"histogram_out_of_range", r.out_of_range}}},
       {"scenario", r.scenario ? scenario_json(*r.scenario) : json(nullptr)},
       {"environment", r.environment},

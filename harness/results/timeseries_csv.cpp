@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -28,7 +29,7 @@ void write_timeseries_csv(const RunReport& r, const std::filesystem::path& file)
   for (std::size_t i = 0; i < kErrorClasses; ++i) {
     out += ",errors_" + std::string(error_class_name(error_class_at(i)));
   }
-  out += '\n';
+  out += ",trial\n";
   for (const auto& row : r.timeseries) {
     const double span = row.t_end_s - row.t_start_s;
     append_row(out, "%s,%s,%.3f,%.3f,%s,%s,%s,%s,%s,%s,%lld,%lld,%.2f,%.3f,%.3f,%.3f,%.3f,%d,%d",
@@ -40,7 +41,7 @@ void write_timeseries_csv(const RunReport& r, const std::filesystem::path& file)
                span > 0 ? static_cast<double>(row.count) / span : 0.0, row.p50_ms, row.p95_ms,
                row.p99_ms, row.max_ms, row.vus, row.refresh_in_flight ? 1 : 0);
     for (const auto n : row.by_class) append_row(out, ",%lld", static_cast<long long>(n));
-    out += '\n';
+    append_row(out, ",%d\n", std::max(1, row.trial));
   }
   write_file_atomic(file, out);
 }

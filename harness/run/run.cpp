@@ -112,7 +112,7 @@ struct Shards {
 
 // Emits what background activities recorded after the executor's last interval (a refresh or
 // a write still running at the stop) as one more interval: the run's tail.
-void emit_tail(const OptionRun& r, char option, double option_start_s,
+void emit_tail(const OptionRun& r, char option, double option_start_s, const std::string& trial,
                const std::vector<metrics::SlotSpec>& slots, metrics::Recorder& recorder,
                const exec::IntervalInfo& last, Nanos t0) {
   exec::IntervalInfo tail = last;
@@ -126,7 +126,7 @@ void emit_tail(const OptionRun& r, char option, double option_start_s,
   for (const auto& d : data) any = any || d.count != 0;
   if (!any) return;
   r.hlog.interval(std::string(1, option), results::stage_tag(r.s.executor, tail.stage),
-                  option_start_s, tail, slots, data);
+                  option_start_s, tail, slots, data, trial);
   r.agg.add_interval(tail, std::move(data));
 }
 
@@ -224,8 +224,10 @@ class OptionBackground {
     }
   }
 
-  void start(Nanos t0) {
+  // `offset`: this trial's measured start after the option's first trial's (0 for the first).
+  void start(Nanos t0, Nanos offset) {
     t0_ = t0;
+    offset_ = offset;
     for (background::Activity* a : activities_) a->start(t0);
   }
 
@@ -251,28 +253,39 @@ class OptionBackground {
 
   // Stops everything; the write mix's writes in flight get its graceful stop when the stages
   // ended as planned, none after an early stop; after an immediate one (a second signal) a
-  // refresh in flight is cancelled too. What they did goes into `out`.
+  // refresh in flight is cancelled too. What they did is added to `out` (a later trial of the
+  // option adds to what the earlier ones did), its times shifted by the trial's offset.
   void stop(StopReason reason, bool at_once, results::OptionReport& out) {
     check(mono_now());  // a death in the last interval is still seen
     const background::StopMode mode{reason == StopReason::kEndOfStages, at_once};
     for (background::Activity* a : activities_) a->stop(mode);
-    out.steps = steps_->events();
-    out.activities_dead = deaths_;
+    const double offset_s = static_cast<double>(offset_) / 1e9;
+    for (auto e : steps_->events()) {
+      e.at_s += offset_s;
+      out.steps.push_back(std::move(e));
+    }
+    for (auto d : deaths_) {
+      d.at_s += offset_s;
+      out.activities_dead.push_back(std::move(d));
+    }
     if (refresher_) {
-      out.refreshes = refresher_->events();
-      out.refreshes_failed = refresher_->failed_for_good();
-      out.live_sync_setup_s = static_cast<double>(refresher_->live_sync_setup()) / 1e9;
+      for (auto e : refresher_->events()) {
+        e.start += offset_;
+        out.refreshes.push_back(std::move(e));
+      }
+      out.refreshes_failed += refresher_->failed_for_good();
+      out.live_sync_setup_s += static_cast<double>(refresher_->live_sync_setup()) / 1e9;
     }
     if (probe_) {
-      out.staleness_markers = probe_->written();
-      out.staleness_unseen = probe_->pending();
-      out.staleness_write_failures = probe_->write_failures();
-      out.staleness_poll_failures = probe_->poll_failures();
-      out.staleness_error = probe_->last_error();
-      out.staleness_overdue = overdue_markers();
+      out.staleness_markers += probe_->written();
+      out.staleness_unseen += probe_->pending();
+      out.staleness_write_failures += probe_->write_failures();
+      out.staleness_poll_failures += probe_->poll_failures();
+      if (!probe_->last_error().empty()) out.staleness_error = probe_->last_error();
+      out.staleness_overdue += overdue_markers();
     }
     for (auto ev : log_.events()) {
-      ev.at -= t0_;
+      ev.at += offset_ - t0_;
       out.connection_events.push_back(std::move(ev));
     }
   }
@@ -295,6 +308,7 @@ class OptionBackground {
   }
 
   const scenario::Scenario& s_;
+  Nanos offset_ = 0;  // this trial's start after the option's first trial's
   db::ConnectionLog log_;
   Nanos t0_ = 0;
   std::unique_ptr<background::StepRunner> steps_;
@@ -369,13 +383,16 @@ class Unreachable {
   std::optional<Nanos> since_;
 };
 
-// Measures one option; returns false when the run was stopped early.
-bool measure_option(const OptionRun& r, char option, results::OptionReport& out) {
+// Measures one trial of one option (`trial` 1-based; a run of one trial tags nothing); returns
+// false when the run was stopped early. What the trial did is added to `out`.
+bool measure_option(const OptionRun& r, char option, int trial, results::OptionReport& out) {
   const OptionWorkload w = make_workload(r.s, r.catalog, option, r.requests);
   exec::Engine engine(engine_threads(r.s));
   const Shards shards{static_cast<std::size_t>(engine.size())};
   metrics::Recorder recorder(w.slots, shards.count());
-  if (!r.s.http_workload()) {
+  const int trial_tag = r.s.trials > 1 ? trial : 0;
+  const std::string trial_text = trial_tag > 0 ? std::to_string(trial) : std::string();
+  if (!r.s.http_workload() && trial == 1) {
     out.plan_warnings = capture_plans(r.admin, r.catalog, option, w.read_statements, r.gen,
                                       r.s.dataset.seed, r.dir / "plans");
   }
@@ -401,14 +418,21 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
     before = read_buffer_stats(r, out);
     option_start_s = results::epoch_seconds_now() - r.run_start_epoch_s;
     t0 = start;
-    background.start(t0);
+    // Trials of one option share one time axis: the first trial's measured start is 0.
+    const Nanos offset =
+        out.trials.empty()
+            ? 0
+            : static_cast<Nanos>((option_start_s - out.trials.front().start_s) * 1e9);
+    out.trials.push_back({trial, option_start_s, 0, ""});
+    r.agg.begin_option(option, w.slots, r.s.executor, trial_tag, offset);
+    background.start(t0, offset);
   };
   const std::string option_tag(1, option);
   exec::IntervalInfo last_interval;
   auto on_interval = [&](const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data) {
     last_interval = info;
     r.hlog.interval(option_tag, results::stage_tag(r.s.executor, info.stage), option_start_s, info,
-                    w.slots, data);
+                    w.slots, data, trial_text);
     r.progress.interval(info, data, static_cast<int>((tracker.read() + 1) / 2));
     const std::string gone = unreachable.interval(info, data);
     r.agg.add_interval(info, std::move(data));
@@ -425,28 +449,39 @@ bool measure_option(const OptionRun& r, char option, results::OptionReport& out)
       if (!reason.empty()) r.stop.request_stop(StopReason::kAbortOnFail, reason);
     }
   };
-  r.agg.begin_option(option, w.slots, r.s.executor);
   r.progress.begin_option(option, r.s.executor, w.slots);
-  std::fprintf(stderr, "measuring option %c: %d VUs max, %s, %d event loops\n", option,
-               std::max(1, r.s.executor.peak_vus()), r.s.executor.type.c_str(), engine.size());
+  const std::string of_trials =
+      r.s.trials > 1 ? ", trial " + std::to_string(trial) + "/" + std::to_string(r.s.trials) : "";
+  std::fprintf(stderr, "measuring option %c%s: %d VUs max, %s, %d event loops\n", option,
+               of_trials.c_str(), std::max(1, r.s.executor.peak_vus()), r.s.executor.type.c_str(),
+               engine.size());
   const auto result = exec::conduct(*executor, r.s.executor, recorder, tracker, r.stop.token(),
                                     on_start, on_interval);
   executor.reset();  // the VUs' connections close here, which makes their backends flush stats
   r.progress.end_option();
   background.stop(result.reason, r.stop.immediate(), out);
-  if (result.measured) emit_tail(r, option, option_start_s, w.slots, recorder, last_interval, t0);
-  out.interrupted_iterations = result.interrupted;
-  out.planned_s = static_cast<double>(r.s.executor.total_duration()) / 1e9;
-  if (result.measured) out.measured_s = static_cast<double>(result.end - result.t0) / 1e9;
+  if (result.measured) {
+    emit_tail(r, option, option_start_s, trial_text, w.slots, recorder, last_interval, t0);
+  }
+  out.interrupted_iterations += result.interrupted;
+  out.planned_s += static_cast<double>(r.s.executor.total_duration()) / 1e9;
+  if (result.measured) {
+    const double measured_s = static_cast<double>(result.end - result.t0) / 1e9;
+    out.measured_s += measured_s;
+    out.trials.back().measured_s = measured_s;
+    out.trials.back().stop_reason = stop_reason_name(result.reason);
+  }
   out.stop_reason = stop_reason_name(result.reason);
-  out.measured = result.measured;
+  out.measured = out.measured || result.measured;
   engine.stop();
   if (http.api && out.target_exit.empty()) out.target_exit = http.api->exited();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   if (const auto after = before ? read_buffer_stats(r, out) : std::nullopt) {
-    out.blks_hit = after->blks_hit - before->blks_hit;
-    out.blks_read = after->blks_read - before->blks_read;
-    out.buffer_hit_ratio = db::hit_ratio(*before, *after);
+    out.blks_hit += after->blks_hit - before->blks_hit;
+    out.blks_read += after->blks_read - before->blks_read;
+    // Over every trial so far: the same ratio db::hit_ratio gives for one.
+    const std::int64_t blocks = out.blks_hit + out.blks_read;
+    if (blocks > 0) out.buffer_hit_ratio = static_cast<double>(out.blks_hit) / blocks;
   }
   return result.reason == StopReason::kEndOfStages;
 }
@@ -465,10 +500,14 @@ void prepare_options(const scenario::Scenario& s, const datagen::ProductGenerato
   }
 }
 
-// Measures each option in order until done or stopped.
+// Measures each option in order, `trials` times round (A B C A B C …), until done or stopped.
 void measure_all(const OptionRun& ctx, results::RunReport& report) {
-  for (auto& o : report.options) {
-    if (ctx.stop.stop_requested() || !measure_option(ctx, o.option, o)) throw Interrupted();
+  for (int trial = 1; trial <= ctx.s.trials; ++trial) {
+    for (auto& o : report.options) {
+      if (ctx.stop.stop_requested() || !measure_option(ctx, o.option, trial, o)) {
+        throw Interrupted();
+      }
+    }
   }
 }
 
@@ -534,8 +573,9 @@ std::filesystem::path default_sql_dir() {
 
 int execute_run(const RunOptions& options, StopSource& stop) {
   const auto catalog = workload::Catalog::load(options.sql_dir);
-  const auto s = scenario::load_scenario(options.scenario_file, catalog.common_names(),
-                                         catalog.common_write_names());
+  auto s = scenario::load_scenario(options.scenario_file, catalog.common_names(),
+                                   catalog.common_write_names());
+  if (options.trials > 0) s.trials = options.trials;
   const auto requests = compile_requests(s);
   check_executors(s);
   // A results folder that cannot be written fails now, in a second, not after the dataset

@@ -17,6 +17,9 @@ struct RunOptions {
   /// Build every option's dataset even when an intact one of the same (products, seed, schema)
   /// is already in the target database (--rebuild); only matters for --dsn / PG* targets.
   bool rebuild = false;
+  /// --trials: repeats of the measured phase per option (see Scenario::trials); 0 keeps the
+  /// scenario's `trials`.
+  int trials = 0;
 };
 
 /// Executes one run and writes results/<UTC timestamp>-<scenario>/. Returns 0 when every

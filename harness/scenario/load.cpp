@@ -902,11 +902,14 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
                const std::set<std::string>& known_writes, Scenario& s) {
   r.check_keys(
       root, "",
-      {"name", "description", "dataset", "database", "workload", "http", "engine", "executor",
-       "refresher", "staleness", "writer", "faults", "invariants", "thresholds"});
+      {"name", "description", "trials", "dataset", "database", "workload", "http", "engine",
+       "executor", "refresher", "staleness", "writer", "faults", "invariants", "thresholds"});
   s.name = r.string(r.required(root, "name", ""), "name");
   if (s.name.empty()) r.fail(root["name"].node()->source(), "name", "must not be empty");
   if (auto* n = root.get("description")) s.description = r.string(*n, "description");
+  if (auto* n = root.get("trials")) {
+    s.trials = static_cast<int>(r.integer(*n, "trials", 1, kMaxTrials));
+  }
   section(r, root, "dataset", [&](const toml::table& t) { read_dataset(r, t, s.dataset); });
   section(r, root, "database", [&](const toml::table& t) { read_database(r, t, s.database); });
   read_workload(r, r.table(r.required(root, "workload", ""), "workload"), known, s);

@@ -200,9 +200,19 @@ struct WriterSpec {
 };
 
 /// A whole scenario file.
+/// Most trials a run may repeat its measured phase (`trials`, `--trials`).
+inline constexpr int kMaxTrials = 100;
+
 struct Scenario {
   std::string name;
   std::string description;
+  /// How many times the measured phase (warmup, stages, background activities) runs per option
+  /// on the one dataset: `trials`, 1..kMaxTrials. Trials go round the options (A B C A B C …)
+  /// so that a drift of the machine falls on every option alike; each trial's series carry a
+  /// `trial` tag (1-based) when there is more than one. Independent trials, not a run's
+  /// autocorrelated intervals, are what `compare` tests over (JMH forks, Google Benchmark
+  /// repetitions).
+  int trials = 1;
   std::filesystem::path file;  ///< as given
   std::string source_text;     ///< the file's bytes, copied into results
   DatasetSpec dataset;

@@ -84,6 +84,55 @@ TEST(Run, ImpossibleThresholdExits99AfterWritingResults) {
   fs::remove_all(dir);
 }
 
+// --trials 3: the measured phase runs three times on one dataset; every trial keeps its own
+// histograms (series.json, latency.hlog) and its figures, and the whole is their union.
+TEST(Run, TrialsRepeatTheMeasuredPhaseAndKeepEachTrial) {
+  const std::string dsn = fresh_database("run_trials");
+  const auto dir = make_temp_dir("trials");
+  const auto file = write_file(
+      dir, "s.toml",
+      scenario_text("trials", "[\"A\"]", "[{ duration = \"1s\", target = 2, name = \"steady\" }]",
+                    "\"sql_duration{kind:read}\" = [\"p(99)<2000\"]\n"));
+  std::string out;
+  const int code = run_loadgate({"run", file.string(), "--dsn", dsn, "--mark-db", "--trials", "3",
+                                 "--results-dir", (dir / "results").string()},
+                                &out);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("across 3 trials"), std::string::npos) << out;
+  const auto run = only_run(dir / "results");
+  const auto summary = read_json(run / "summary.json");
+  EXPECT_EQ(summary["run"]["trials"], 3);
+  const auto& a = summary["options"]["A"];
+  ASSERT_EQ(a["trials"].size(), 3u) << a.dump();
+  for (std::size_t i = 1; i < 3; ++i) {
+    // Each trial starts after the one before has ended (its warmup in between).
+    EXPECT_GT(a["trials"][i]["start_s"].get<double>(),
+              a["trials"][i - 1]["start_s"].get<double>() +
+                  a["trials"][i - 1]["measured_s"].get<double>());
+  }
+  const auto& sku = a["queries"]["sku_lookup"];
+  ASSERT_TRUE(sku.contains("trials")) << sku.dump();
+  EXPECT_EQ(sku["trials"]["n"], 3);
+  EXPECT_EQ(sku["trials"]["p95_ms"]["values"].size(), 3u);
+  EXPECT_DOUBLE_EQ(sku["trials"]["p95_ms"]["ci_level"].get<double>(), 0.75);
+  // The trials' histograms add up to the whole: no sample is lost or counted twice.
+  const auto series = results::read_series_json(run / "series.json");
+  std::int64_t sum = 0;
+  for (const char* t : {"1", "2", "3"}) {
+    const auto m =
+        results::merge_series(series, "sql_duration",
+                              make_tags({{"query", "sku_lookup"}, {"kind", "read"}, {"trial", t}}));
+    ASSERT_TRUE(m) << "trial " << t;
+    EXPECT_GT(m->count, 0);
+    sum += m->count;
+  }
+  EXPECT_EQ(sum, sku["all"]["count"].get<std::int64_t>());
+  std::ifstream hlog(run / "latency.hlog");
+  std::string text((std::istreambuf_iterator<char>(hlog)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("trial:3"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 // The default target: an embedded cluster started and removed by loadgate itself, with the
 // refresher running on option C.
 TEST(Run, EmbeddedClusterRunsOptionCWithRefreshesAndIsRemovedAfterwards) {

@@ -58,6 +58,45 @@ TEST_F(AggregateTest, SeriesAreSplitByStageAndTagged) {
   EXPECT_EQ(agg_.timeseries()[1].errors, 1);
 }
 
+TEST(AggregateTrials, EachTrialIsItsOwnSeriesAndWindowOnOneTimeAxis) {
+  scenario::ExecutorSpec spec;
+  spec.stages = {{2 * kS, 4, "steady", {}}};
+  const std::vector<metrics::SlotSpec> slots = {
+      {"sql_duration", metrics::MetricKind::kTrend, make_tags({{"query", "q"}, {"kind", "read"}})}};
+  RunAggregate agg;
+  auto add = [&](std::initializer_list<std::int64_t> us) {
+    std::vector<metrics::SlotData> v;
+    v.push_back(samples(us, 0));
+    agg.add_interval({0, 0, 2 * kS, 4, false}, std::move(v));
+  };
+  agg.begin_option('A', slots, spec, 1, 0);
+  add({1000, 1000});
+  agg.begin_option('A', slots, spec, 2, 10 * kS);  // 10 s after trial 1 started
+  add({5000, 5000, 5000, 5000});
+  const auto series = agg.series();
+  const auto t1 = merge_series(series, "sql_duration", make_tags({{"trial", "1"}}));
+  const auto t2 = merge_series(series, "sql_duration", make_tags({{"trial", "2"}}));
+  ASSERT_TRUE(t1 && t2);
+  EXPECT_EQ(t1->count, 2);
+  EXPECT_EQ(t2->count, 4);
+  EXPECT_EQ(t2->hist->min(), 5000);
+  // Each trial ran its 2 s: over both, 6 samples in 4 s, not in the one stage's 2 s.
+  const auto all = merge_series(series, "sql_duration", make_tags({{"option", "A"}}));
+  ASSERT_TRUE(all);
+  EXPECT_DOUBLE_EQ(all->seconds, 4.0);
+  EXPECT_DOUBLE_EQ(latency_stats(*all).throughput, 1.5);
+  ASSERT_EQ(agg.timeseries().size(), 2u);
+  EXPECT_EQ(agg.timeseries()[1].trial, 2);
+  EXPECT_DOUBLE_EQ(agg.timeseries()[1].t_start_s, 10.0);
+  EXPECT_DOUBLE_EQ(agg.timeseries()[1].t_end_s, 12.0);
+}
+
+TEST_F(AggregateTest, OneTrialCarriesNoTrialTag) {
+  add(0, 0, samples({1000}, 0));
+  for (const auto& s : agg_.series()) EXPECT_EQ(tag_value(s.tags, "trial"), "") << s.metric;
+  EXPECT_EQ(agg_.timeseries()[0].trial, 1);
+}
+
 TEST_F(AggregateTest, ThresholdsSeeOptionStageAndFailureRate) {
   add(0, 0, samples({1000, 1000, 1000, 1000}, 1));
   add(1, 2 * kS, samples({50'000}, 0));

@@ -25,6 +25,10 @@ TEST(Cli, RunTakesScenarioAndTargetFlags) {
   EXPECT_TRUE(run.target.keep_db);
   EXPECT_FALSE(run.target.mark_db);
   EXPECT_EQ(run.results_dir, "out");
+  EXPECT_EQ(run.trials, 0);  // the scenario's
+  EXPECT_EQ(std::get<run::RunOptions>(parse_args({"run", "s.toml", "--trials", "7"})).trials, 7);
+  EXPECT_THROW(parse_args({"run", "s.toml", "--trials", "0"}), InputError);
+  EXPECT_THROW(parse_args({"run", "s.toml", "--trials", "101"}), InputError);
 }
 
 TEST(Cli, DatagenParsesOptionsAndProducts) {

@@ -41,8 +41,8 @@ std::string what_of(const std::function<void()>& f) {
 TEST(TimeseriesCsv, ReadsEveryColumnByName) {
   const auto rows =
       parse_timeseries_csv(std::string(kHeader) + kClassColumns +
-                               "\nC,steady,1.000,2.000,sql_duration,sku_lookup,,,"
-                               "read,true,10,3,10.00,0.5,2.5,4.0,9.0,8,1,1,0,0,2,0,0\n",
+                               ",trial\nC,steady,1.000,2.000,sql_duration,sku_lookup,,,"
+                               "read,true,10,3,10.00,0.5,2.5,4.0,9.0,8,1,1,0,0,2,0,0,4\n",
                            "t.csv");
   ASSERT_EQ(rows.size(), 1u);
   const auto& r = rows[0];
@@ -66,6 +66,7 @@ TEST(TimeseriesCsv, ReadsEveryColumnByName) {
   EXPECT_EQ(r.by_class[error_index(ErrorClass::kConnect)], 1);
   EXPECT_EQ(r.by_class[error_index(ErrorClass::kServer)], 2);
   EXPECT_EQ(r.by_class[error_index(ErrorClass::kCheck)], 0);
+  EXPECT_EQ(r.trial, 4);
 }
 
 TEST(TimeseriesCsv, ReadsFilesWithoutTheNewerColumns) {
@@ -80,6 +81,7 @@ TEST(TimeseriesCsv, ReadsFilesWithoutTheNewerColumns) {
   EXPECT_EQ(rows[0].request, "");
   EXPECT_DOUBLE_EQ(rows[0].p99_ms, 3);
   EXPECT_EQ(rows[0].by_class, ErrorCounts{});
+  EXPECT_EQ(rows[0].trial, 1);  // before trials, every run was one
 }
 
 TEST(TimeseriesCsv, SkipsUnknownColumnsAndEmptyLines) {

@@ -127,6 +127,7 @@ stages = [{ duration = "1s", target = 3 }]
   EXPECT_FALSE(s.refresher.enabled);
   EXPECT_FALSE(s.writer.enabled);
   EXPECT_TRUE(s.thresholds.empty());
+  EXPECT_EQ(s.trials, 1);
 }
 
 const std::set<std::string> kKnownWrites = {"delete_product", "insert_product",
@@ -355,6 +356,19 @@ TEST_P(ScenarioBadInput, OneLineErrorNamesFileLineAndField) {
 
 INSTANTIATE_TEST_SUITE_P(Table, ScenarioBadInput, ::testing::ValuesIn(kBadCases),
                          [](const auto& info) { return std::string(info.param.label); });
+
+TEST(ScenarioLoad, TrialsRepeatTheMeasuredPhaseAndAreBounded) {
+  const std::string rest = R"(
+[workload.mix]
+sku_lookup = 1
+[executor]
+stages = [{ duration = "1s", target = 3 }]
+)";
+  EXPECT_EQ(parse_scenario("name = \"t\"\ntrials = 5" + rest, "t.toml", kKnownQueries).trials, 5);
+  expect_one_line_error("name = \"t\"\ntrials = 0" + rest, 2, "trials", "");
+  expect_one_line_error("name = \"t\"\ntrials = 101" + rest, 2, "trials", "");
+  expect_one_line_error("name = \"t\"\ntrials = \"5\"" + rest, 2, "trials", "integer");
+}
 
 TEST(ScenarioLoad, UnreadablePathIsInputError) {
   EXPECT_THROW(load_scenario("/nonexistent/loadgate/none.toml", kKnownQueries), InputError);
