@@ -209,12 +209,20 @@ Command parse_compare(const std::vector<std::string>& args) {
   std::string baseline;
   po::options_description d("loadgate compare options");
   d.add_options()("input", po::value(&inputs)->multitoken(),
-                  "run folders or Google Benchmark JSON files (positional; the first is the "
-                  "reference)")("format", po::value(&o.format), "text (default), md or json")(
-      "baseline", po::value(&baseline), "run folder or benchmark file to gate against (exit 4)")(
+                  "run folders, folders of run folders (each run a trial) or Google Benchmark "
+                  "JSON files (positional; the first is the reference)")(
+      "format", po::value(&o.format), "text (default), md or json")(
+      "baseline", po::value(&baseline),
+      "run folder, folder of runs or benchmark file to gate against (exit 4)")(
       "tolerance", po::value(&o.tolerances)->composing(),
       "KEY=FRACTION, repeatable: allowed change before a regression counts")(
-      "alpha", po::value(&o.alpha), "significance level of the regression test (default 0.05)");
+      "alpha", po::value(&o.alpha),
+      "error rate of the gate over all metrics tested (default 0.05)")(
+      "p-adjust", po::value(&o.p_adjust),
+      "holm (default: family-wise error) or bh (Benjamini-Hochberg: false discovery rate)")(
+      "calibration-tolerance", po::value(&o.calibration_tolerance),
+      "largest difference of the machine calibrations of baseline and candidate (default "
+      "0.15); beyond it compare refuses (exit 2)");
   po::positional_options_description pos;
   pos.add("input", -1);
   if (parse_into(args, d, &pos)) {
@@ -225,6 +233,12 @@ Command parse_compare(const std::vector<std::string>& args) {
     throw InputError("--format", "expected text, md or json, got \"" + o.format + "\"");
   }
   if (!(o.alpha > 0 && o.alpha < 1)) throw InputError("--alpha", "must be in (0, 1)");
+  if (o.p_adjust != "holm" && o.p_adjust != "bh") {
+    throw InputError("--p-adjust", "expected holm or bh, got \"" + o.p_adjust + "\"");
+  }
+  if (!(o.calibration_tolerance >= 0)) {
+    throw InputError("--calibration-tolerance", "must be a fraction >= 0");
+  }
   o.inputs.assign(inputs.begin(), inputs.end());
   o.baseline = baseline;
   return o;

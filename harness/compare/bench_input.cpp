@@ -112,11 +112,11 @@ void add_entry(const json& b, std::vector<Family>& families, Input& in) {
 
 Series to_series(const Family& f) {
   Series s{f.option, f.name, EntryKind::kBenchmark, {}};
-  for (const auto& [m, v] : f.samples) s.metrics[m] = {median(v), v};
+  for (const auto& [m, v] : f.samples) s.metrics[m] = {median(v), v, {}};
   for (const char* agg : {"median", "mean"}) {
     const auto a = f.aggregates.find(agg);
     if (a == f.aggregates.end()) continue;
-    for (const auto& [m, v] : a->second) s.metrics.try_emplace(m, MetricData{v, {}});
+    for (const auto& [m, v] : a->second) s.metrics.try_emplace(m, MetricData{v, {}, {}});
   }
   return s;
 }

@@ -1,10 +1,12 @@
 // Run folders: figures from series.json (or summary.json), samples from timeseries.csv.
 #include <nlohmann/json.hpp>
 
+#include "harness/compare/effect.hpp"
 #include "harness/compare/inputs.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/results/run_folder.hpp"
 #include "harness/results/stats.hpp"
+#include "harness/results/trials.hpp"
 
 namespace lg::compare {
 namespace {
@@ -23,10 +25,25 @@ constexpr Source kSources[] = {{"sql_duration", "query", EntryKind::kQuery},
                                {"http_req_duration", "request", EntryKind::kRequest}};
 
 std::map<std::string, MetricData> figures(const results::LatencyStats& s) {
-  return {{"p50", {s.p50_ms, {}}},
-          {"p95", {s.p95_ms, {}}},
-          {"p99", {s.p99_ms, {}}},
-          {"throughput", {s.throughput, {}}}};
+  return {{"p50", {s.p50_ms, {}, {}}},
+          {"p95", {s.p95_ms, {}, {}}},
+          {"p99", {s.p99_ms, {}, {}}},
+          {"throughput", {s.throughput, {}, {}}}};
+}
+
+// Per-trial figures as samples, the medians as figures; nothing when the run has one trial.
+void add_trial_samples(const std::vector<metrics::SeriesStats>& all, const char* metric,
+                       const Tags& filter, Series& s) {
+  const auto trials = results::per_trial(all, metric, filter);
+  if (trials.size() < 2) return;
+  for (const auto& [name, key] :
+       {std::pair{"p50", "p50_ms"}, std::pair{"p95", "p95_ms"}, std::pair{"p99", "p99_ms"},
+        std::pair{"throughput", "throughput_per_s"}}) {
+    auto& m = s.metrics[name];
+    m.samples.clear();
+    for (const auto& t : trials) m.samples.push_back(results::trial_figure(t.stats, key));
+    m.value = median(m.samples);
+  }
 }
 
 std::vector<Series> series_from_histograms(const std::vector<metrics::SeriesStats>& all) {
@@ -40,6 +57,7 @@ std::vector<Series> series_from_histograms(const std::vector<metrics::SeriesStat
         const auto merged = results::merge_series(all, src.metric, make_tags(filter));
         if (!merged || merged->count == 0) continue;
         out.push_back({option, name, src.kind, figures(results::latency_stats(*merged))});
+        add_trial_samples(all, src.metric, make_tags(filter), out.back());
       }
     }
   }
@@ -74,6 +92,11 @@ std::vector<Series> read_summary(const json& doc, const fs::path& file, bool wan
       const json why = doc.at("run").value("incomplete_reason", json());
       in.notes.push_back(in.label + " is an incomplete run" +
                          (why.is_string() ? " (" + why.get<std::string>() + ")" : ""));
+    }
+    if (const auto cal = doc.value("/environment/calibration"_json_pointer, json());
+        cal.is_object() && cal.contains("cpu_mops") && cal.contains("statements_per_s")) {
+      in.calibration =
+          Calibration{cal.at("cpu_mops").get<double>(), cal.at("statements_per_s").get<double>()};
     }
     if (!want_series) return out;
     for (const auto& [option, o] : doc.at("options").items()) {
@@ -155,7 +178,14 @@ Input load_run(const fs::path& dir) {
   if (folder.summary) {
     in.series = read_summary(*folder.summary, dir / "summary.json", !folder.series, in);
   }
-  if (folder.series) in.series = series_from_histograms(*folder.series);
+  if (folder.series) {
+    in.series = series_from_histograms(*folder.series);
+    in.trials = 0;
+    for (const auto& s : in.series) {
+      for (const auto& [metric, data] : s.metrics)
+        in.trials = std::max(in.trials, data.samples.size());
+    }
+  }
   if (!folder.timeseries) {
     in.notes.push_back(in.label + " has no timeseries.csv: no per-interval samples to test");
     return in;
@@ -165,7 +195,7 @@ Input load_run(const fs::path& dir) {
     const auto it = samples.find({s.option, s.name});
     if (it == samples.end()) continue;
     for (auto& [metric, data] : s.metrics) {
-      if (auto m = it->second.find(metric); m != it->second.end()) data.samples = m->second;
+      if (auto m = it->second.find(metric); m != it->second.end()) data.intervals = m->second;
     }
   }
   return in;

@@ -45,6 +45,34 @@ std::string format_change(std::optional<double> c) {
   return c ? printf_str("%+.1f%%", *c * 100.0) : "-";
 }
 
+// "+12.0% [+4.1%, +21.3%]": the change and its confidence interval, when there is one.
+std::string format_change(const GateRow& row) {
+  std::string out = format_change(row.change);
+  if (row.change_ci) {
+    out += " [" + format_change(row.change_ci->lower) + ", " + format_change(row.change_ci->upper) +
+           "]";
+  }
+  return out;
+}
+
+const char* samples_word(SampleKind k) {
+  switch (k) {
+    case SampleKind::kIndependent:
+      return "trials";
+    case SampleKind::kIntervals:
+      return "intervals";
+    case SampleKind::kNone:
+      return "";
+  }
+  return "";
+}
+
+std::string format_samples(const GateRow& row) {
+  std::string out = std::to_string(row.n_baseline) + "/" + std::to_string(row.n_candidate);
+  if (row.samples != SampleKind::kNone) out += std::string(" ") + samples_word(row.samples);
+  return out;
+}
+
 std::string format_tolerance(const std::string& metric, double t) {
   return (higher_is_worse(metric) ? "+" : "-") + printf_str("%.0f%%", t * 100.0);
 }
@@ -113,15 +141,14 @@ Table values_table(const CompareReport& r) {
 
 Table gate_table(const CompareReport& r, const GateResult& g) {
   Table t;
-  t.header = {"option", name_header(r), "metric",  "baseline", "candidate",
-              "change", "tolerance",    "samples", "p-value",  "verdict"};
-  for (const auto& row : g.rows) {
+  t.header = {"option",    name_header(r), "metric",  "baseline", "candidate", "change [CI]",
+              "tolerance", "samples",      "p-value", "adjusted", "verdict"};
+  for (const auto& row : g.outcome.rows) {
     t.rows.push_back({show_option(row.option), row.name, metric_label(row.metric),
                       format_value(row.metric, row.baseline),
-                      format_value(row.metric, row.candidate), format_change(row.change),
-                      format_tolerance(row.metric, row.tolerance),
-                      std::to_string(row.n_baseline) + "/" + std::to_string(row.n_candidate),
-                      format_p(row.p_value), verdict_name(row.verdict)});
+                      format_value(row.metric, row.candidate), format_change(row),
+                      format_tolerance(row.metric, row.tolerance), format_samples(row),
+                      format_p(row.p_value), format_p(row.p_adjusted), verdict_name(row.verdict)});
   }
   return t;
 }
@@ -168,9 +195,17 @@ std::string role(const CompareReport& r, std::size_t i) {
 
 std::string gate_title(const CompareReport& r, const GateResult& g) {
   return "gate: " + column_tag(g.candidate) + " " + r.columns[g.candidate]->label +
-         " against baseline [1]; alpha " + printf_str("%g", r.alpha) +
-         "; Mann-Whitney U, two-sided, over per-interval values or repetitions; at least " +
+         " against baseline [1]; alpha " + printf_str("%g", r.gate.alpha) + " over " +
+         std::to_string(g.outcome.family) + " metrics (" + p_adjust_name(r.gate.adjust) +
+         "); change: Hodges-Lehmann shift with its " + printf_str("%g", 100 * (1 - r.gate.alpha)) +
+         "% interval over trials; Mann-Whitney U, two-sided; at least " +
          std::to_string(kMinSamples) + " samples per side";
+}
+
+std::string warning_lines(const GateResult& g, const char* prefix) {
+  std::string out;
+  for (const auto& w : g.outcome.warnings) out += prefix + w + "\n";
+  return out;
 }
 
 // ordered_json: the document reads inputs, rows, gate, in the order a person looks.
@@ -220,10 +255,17 @@ json gate_row_json(const GateRow& row) {
           {"baseline", opt_json(row.baseline)},
           {"candidate", opt_json(row.candidate)},
           {"change", opt_json(row.change)},
+          {"change_ci", row.change_ci ? json{{"lower", row.change_ci->lower},
+                                             {"upper", row.change_ci->upper},
+                                             {"level", row.change_ci->level}}
+                                      : json(nullptr)},
           {"tolerance", row.tolerance},
           {"samples_baseline", row.n_baseline},
           {"samples_candidate", row.n_candidate},
+          {"samples",
+           row.samples == SampleKind::kNone ? json(nullptr) : json(samples_word(row.samples))},
           {"p_value", opt_json(row.p_value)},
+          {"p_adjusted", opt_json(row.p_adjusted)},
           {"verdict", verdict_name(row.verdict)},
           {"regression", row.verdict == Verdict::kRegression}};
 }
@@ -233,11 +275,16 @@ json gate_json(const CompareReport& r) {
   json comparisons = json::array();
   for (const auto& g : r.gates) {
     json rows = json::array();
-    for (const auto& row : g.rows) rows.push_back(gate_row_json(row));
-    comparisons.push_back({{"baseline", 1}, {"candidate", g.candidate + 1}, {"rows", rows}});
+    for (const auto& row : g.outcome.rows) rows.push_back(gate_row_json(row));
+    comparisons.push_back({{"baseline", 1},
+                           {"candidate", g.candidate + 1},
+                           {"family", g.outcome.family},
+                           {"warnings", g.outcome.warnings},
+                           {"rows", rows}});
   }
-  return {{"alpha", r.alpha},
-          {"test", "Mann-Whitney U, two-sided"},
+  return {{"alpha", r.gate.alpha},
+          {"p_adjust", p_adjust_name(r.gate.adjust)},
+          {"test", "Mann-Whitney U, two-sided; Hodges-Lehmann shift"},
           {"min_samples", kMinSamples},
           {"comparisons", comparisons},
           {"regressions", r.regressions()}};
@@ -248,7 +295,8 @@ json gate_json(const CompareReport& r) {
 std::size_t CompareReport::regressions() const {
   std::size_t n = 0;
   for (const auto& g : gates) {
-    n += static_cast<std::size_t>(std::count_if(g.rows.begin(), g.rows.end(), [](const GateRow& r) {
+    const auto& rows = g.outcome.rows;
+    n += static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const GateRow& r) {
       return r.verdict == Verdict::kRegression;
     }));
   }
@@ -283,8 +331,10 @@ std::string format_text(const CompareReport& r) {
     out += (in.path.string() == in.label ? "" : "  (" + in.path.string() + ")") + "\n";
   }
   out += "\n" + render_text(values_table(r));
-  for (const auto& g : r.gates)
-    out += "\n" + gate_title(r, g) + "\n" + render_text(gate_table(r, g));
+  for (const auto& g : r.gates) {
+    out += "\n" + gate_title(r, g) + "\n" + render_text(gate_table(r, g)) +
+           warning_lines(g, "warning: ");
+  }
   return out;
 }
 
@@ -296,6 +346,8 @@ std::string format_markdown(const CompareReport& r) {
   out += "\n" + render_markdown(values_table(r));
   for (const auto& g : r.gates) {
     out += "\n**" + gate_title(r, g) + "**\n\n" + render_markdown(gate_table(r, g));
+    const std::string w = warning_lines(g, "> **warning:** ");
+    if (!w.empty()) out += "\n" + w;
   }
   return out;
 }
@@ -308,16 +360,18 @@ std::string format_json(const CompareReport& r) {
 std::vector<std::string> regression_lines(const CompareReport& r) {
   std::vector<std::string> out;
   for (const auto& g : r.gates) {
-    for (const auto& row : g.rows) {
+    for (const auto& row : g.outcome.rows) {
       if (row.verdict != Verdict::kRegression) continue;
       const std::string unit(metric_unit(row.metric));
       out.push_back("regression: " + r.columns[g.candidate]->label + ": option " +
                     show_option(row.option) + ", " + kind_word(row.kind) + " " + row.name + ", " +
                     row.metric + ": baseline " + format_value(row.metric, row.baseline) + " " +
                     unit + ", candidate " + format_value(row.metric, row.candidate) + " " + unit +
-                    ", change " + format_change(row.change) + " (tolerance " +
+                    ", change " + format_change(row) + " (tolerance " +
                     format_tolerance(row.metric, row.tolerance) + "), p-value " +
-                    format_p(row.p_value));
+                    format_p(row.p_value) + ", adjusted " + format_p(row.p_adjusted) + " (" +
+                    std::to_string(row.n_baseline) + "/" + std::to_string(row.n_candidate) + " " +
+                    samples_word(row.samples) + ")");
     }
   }
   return out;

@@ -22,14 +22,14 @@ struct TableRow {
 /// The gate of one candidate against the baseline.
 struct GateResult {
   std::size_t candidate = 0;  ///< index into CompareReport::columns
-  std::vector<GateRow> rows;
+  GateOutcome outcome;
 };
 
 /// Everything compare prints.
 struct CompareReport {
   std::vector<const Input*> columns;  ///< the reference first: the baseline when there is one
   bool has_baseline = false;
-  double alpha = 0.05;
+  GateOptions gate;
   std::vector<TableRow> rows;
   std::vector<GateResult> gates;  ///< empty without a baseline
 

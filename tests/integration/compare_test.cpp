@@ -1,6 +1,7 @@
 // `loadgate compare --baseline` on real runs (issue 5, "Done when"): two runs of one scenario
 // do not fail the gate; a run where sku_lookup is slowed on purpose (pg_sleep 5 ms) exits 4
-// naming it. Three ~8 s runs of 1,000 products, option A, 2 VUs.
+// naming it. Three runs of 6 trials of 1 s each (issue 14: trials are the samples), 1,000
+// products, option A, 2 VUs.
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -19,10 +20,11 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kScenario =
-    "name = \"cmp\"\n[dataset]\nproducts = 1000\nseed = 7\n[database]\noptions = [\"A\"]\n"
+    "name = \"cmp\"\ntrials = 6\n[dataset]\nproducts = 1000\nseed = 7\n[database]\noptions = "
+    "[\"A\"]\n"
     "[workload.mix]\nsku_lookup = 2\ncategory_page = 1\n"
     "[executor]\ntype = \"ramping-vus\"\nwarmup = \"500ms\"\nstart_vus = 2\n"
-    "stages = [{ duration = \"8s\", target = 2 }]\n";
+    "stages = [{ duration = \"1s\", target = 2 }]\n";
 
 // A copy of sql/ at `to`; when `slow`, option A's sku_lookup also sleeps 5 ms, a delay 20-50
 // times its normal latency on 1,000 products.
@@ -105,9 +107,11 @@ TEST(Compare, GateFailsASlowedRunAndPassesARepeatedOne) {
   for (const auto& r : doc["gate"]["comparisons"][0]["rows"]) {
     if (r["name"] == "sku_lookup" && r["metric"] == "p95") {
       sku_p95_regressed = r["verdict"] == "REGRESSION";
-      EXPECT_GE(r["samples_candidate"].get<int>(), 5) << r.dump();
-      EXPECT_LT(r["p_value"].get<double>(), 0.05) << r.dump();
-      EXPECT_GT(r["candidate"].get<double>(), 5.0) << r.dump();  // the 5 ms sleep is in it
+      EXPECT_EQ(r["samples_candidate"].get<int>(), 6) << r.dump();
+      EXPECT_EQ(r["samples"], "trials") << r.dump();
+      EXPECT_LT(r["p_adjusted"].get<double>(), 0.05) << r.dump();
+      EXPECT_GT(r["change_ci"]["lower"].get<double>(), 1.0) << r.dump();  // over +100%
+      EXPECT_GT(r["candidate"].get<double>(), 5.0) << r.dump();           // the 5 ms sleep is in it
     }
   }
   EXPECT_TRUE(sku_p95_regressed) << out;

@@ -117,7 +117,7 @@ TEST_F(CompareRunFolder, FiguresComeFromSeriesHistogramsAndSamplesFromTimeseries
   EXPECT_DOUBLE_EQ(sku->metrics.at("p99").value, expected.p99_ms);
   EXPECT_GT(sku->metrics.at("p99").value, 4.9);  // the slow refresh-time tail counts
   EXPECT_DOUBLE_EQ(sku->metrics.at("throughput").value, 100.0);  // 1000 samples over 10 s
-  EXPECT_EQ(sku->metrics.at("p95").samples.size(), 2u);
+  EXPECT_EQ(sku->metrics.at("p95").intervals.size(), 2u);
   EXPECT_EQ(in.find("A", "search")->kind, EntryKind::kRequest);
   ASSERT_EQ(in.notes.size(), 1u);
   EXPECT_NE(in.notes[0].find("incomplete run (interrupted)"), std::string::npos);
@@ -129,7 +129,62 @@ TEST_F(CompareRunFolder, WithoutSeriesJsonFiguresComeFromSummary) {
   ASSERT_NE(sku, nullptr);
   EXPECT_DOUBLE_EQ(sku->metrics.at("p95").value, 1.5);
   EXPECT_DOUBLE_EQ(sku->metrics.at("throughput").value, 42.0);
-  EXPECT_EQ(sku->metrics.at("p95").samples.size(), 2u);
+  EXPECT_EQ(sku->metrics.at("p95").intervals.size(), 2u);
+}
+
+// A run of 3 trials: one sample per trial from that trial's histograms, medians as figures.
+std::vector<metrics::SeriesStats> three_trials(std::int64_t base_us) {
+  std::vector<metrics::SeriesStats> out;
+  for (int t = 1; t <= 3; ++t) {
+    out.push_back(trend("sql_duration",
+                        {{"option", "A"},
+                         {"query", "sku_lookup"},
+                         {"kind", "read"},
+                         {"stage", "s"},
+                         {"trial", std::to_string(t)}},
+                        base_us * t, 100 * t));
+  }
+  return out;
+}
+
+void write_run(const fs::path& dir, std::int64_t base_us, double cpu_mops) {
+  fs::create_directories(dir);
+  results::write_series_json(three_trials(base_us), dir / "series.json");
+  std::ofstream(dir / "summary.json")
+      << R"({"run": {"complete": true}, "options": {}, "environment": {"calibration": )"
+      << R"({"cpu_mops": )" << cpu_mops << R"(, "statements_per_s": 20000}}})";
+}
+
+TEST_F(CompareRunFolder, TrialsOfARunAreItsSamples) {
+  write_run(dir_ / "r", 1000, 240);
+  const Input in = load_input(dir_ / "r");
+  EXPECT_EQ(in.trials, 3u);
+  ASSERT_TRUE(in.calibration);
+  EXPECT_DOUBLE_EQ(in.calibration->cpu_mops, 240);
+  EXPECT_DOUBLE_EQ(in.calibration->statements_per_s, 20000);
+  const auto& p50 = in.find("A", "sku_lookup")->metrics.at("p50");
+  ASSERT_EQ(p50.samples.size(), 3u);
+  // Trial t holds 100·t values from t ms up: its median is about t ms + 50·t µs.
+  EXPECT_NEAR(p50.samples[0], 1.05, 0.01);
+  EXPECT_NEAR(p50.samples[2], 3.15, 0.02);
+  EXPECT_DOUBLE_EQ(p50.value, p50.samples[1]);
+  // Each trial's throughput over its own 10 s: 10, 20 and 30 per second.
+  EXPECT_EQ(in.find("A", "sku_lookup")->metrics.at("throughput").samples,
+            (std::vector<double>{10, 20, 30}));
+}
+
+TEST_F(CompareRunFolder, AFolderOfRunsIsOneInputWhoseTrialsAreSamples) {
+  const fs::path runs = dir_ / "baseline";
+  write_run(runs / "20261203T010000Z-n", 1000, 240);
+  write_run(runs / "20261203T010100Z-n", 1000, 250);
+  write_run(runs / "20261203T010200Z-n", 1000, 230);
+  const Input in = load_input(runs);
+  EXPECT_EQ(in.label, "baseline");
+  EXPECT_EQ(in.trials, 9u);
+  EXPECT_EQ(in.find("A", "sku_lookup")->metrics.at("p95").samples.size(), 9u);
+  ASSERT_TRUE(in.calibration);
+  EXPECT_DOUBLE_EQ(in.calibration->cpu_mops, 240);  // the median run's
+  EXPECT_THROW(load_runs(dir_ / "baseline" / "20261203T010000Z-n"), InputError);
 }
 
 TEST_F(CompareRunFolder, MissingOrMalformedInputsNameTheFile) {
