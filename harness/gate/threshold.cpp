@@ -207,6 +207,38 @@ void parse_selector(std::string_view selector, Threshold& t, const SourceLoc& at
   }
 }
 
+// `ratio(A, B)` into A (t) and its denominator B; any other selector as parse_selector does.
+void parse_ratio_or_selector(std::string_view selector, Threshold& t, const SourceLoc& at) {
+  const std::string_view prefix = "ratio(";
+  if (selector.substr(0, prefix.size()) != prefix) {
+    parse_selector(selector, t, at);
+    return;
+  }
+  Cursor c(selector, "threshold selector", t.selector, at);
+  if (selector.back() != ')') c.fail("missing \")\" closing ratio(");
+  const std::string_view inner =
+      selector.substr(prefix.size(), selector.size() - prefix.size() - 1);
+  // The comma between the two selectors is the one outside braces.
+  int depth = 0;
+  std::size_t comma = std::string_view::npos;
+  for (std::size_t i = 0; i < inner.size() && comma == std::string_view::npos; ++i) {
+    depth += inner[i] == '{' ? 1 : inner[i] == '}' ? -1 : 0;
+    if (inner[i] == ',' && depth == 0) comma = i;
+  }
+  if (comma == std::string_view::npos) c.fail("ratio( needs two selectors: ratio(A, B)");
+  parse_selector(trim(inner.substr(0, comma)), t, at);
+  Threshold d;
+  d.selector = t.selector;
+  parse_selector(trim(inner.substr(comma + 1)), d, at);
+  if (t.error_class || d.error_class) c.fail("a ratio cannot select an error class");
+  if (t.kind != d.kind) {
+    c.fail("a ratio needs two metrics of one kind: " + quoted(t.metric) + " is a " +
+           std::string(kind_name(t.kind)) + ", " + quoted(d.metric) + " a " +
+           std::string(kind_name(d.kind)));
+  }
+  t.denominator = RatioDenominator{d.metric, d.filter, d.kind};
+}
+
 // --- expression: agg op value[unit] ---
 
 void parse_percentile(Cursor& c, Threshold& t) {
@@ -267,6 +299,7 @@ void parse_limit(Cursor& c, Threshold& t) {
   if (!unit.empty() && !is_trend_agg(t.agg)) {
     c.fail("unit " + quoted(unit) + " is only allowed on trend aggregations");
   }
+  if (!unit.empty() && t.denominator) c.fail("a ratio is a plain number: no unit " + quoted(unit));
   const auto ms = to_ms(*v, unit);
   if (!ms) c.fail("unknown unit " + quoted(unit) + " (use us, ms, s or m)");
   t.limit = *ms;
@@ -291,7 +324,7 @@ Threshold parse_threshold(std::string_view selector, std::string_view expression
   t.selector = std::string(trim(selector));
   t.source = std::string(trim(expression));
   t.at = at;
-  parse_selector(t.selector, t, at);
+  parse_ratio_or_selector(t.selector, t, at);
   Cursor c(t.source, "threshold", t.selector, at);
   check_kind(c, t, parse_aggregation(c, t));
   t.op = parse_op(c);
@@ -415,7 +448,38 @@ void eval_counter(ThresholdResult& r, const std::vector<metrics::SeriesStats>& s
   }
 }
 
+ThresholdResult evaluate_side(const Threshold& t, const std::vector<metrics::SeriesStats>& series);
+
+// agg(A) / agg(B): each side evaluated as a threshold of its own.
+ThresholdResult evaluate_ratio(const Threshold& t,
+                               const std::vector<metrics::SeriesStats>& series) {
+  Threshold num = t;
+  num.denominator.reset();
+  Threshold den = num;
+  den.metric = t.denominator->metric;
+  den.filter = t.denominator->filter;
+  den.kind = t.denominator->kind;
+  const ThresholdResult a = evaluate_side(num, series);
+  const ThresholdResult b = evaluate_side(den, series);
+  ThresholdResult r;
+  r.threshold = t;
+  r.samples = a.samples;
+  if (!a.observed || !b.observed) {
+    r.detail = (!a.observed ? "numerator: " + a.detail : "denominator: " + b.detail);
+  } else if (*b.observed == 0) {
+    r.detail = "the denominator is 0";
+  } else {
+    r.observed = *a.observed / *b.observed;
+  }
+  r.passed = r.observed.has_value() && compare(*r.observed, t.op, t.limit);
+  return r;
+}
+
 ThresholdResult evaluate_one(const Threshold& t, const std::vector<metrics::SeriesStats>& series) {
+  return t.denominator ? evaluate_ratio(t, series) : evaluate_side(t, series);
+}
+
+ThresholdResult evaluate_side(const Threshold& t, const std::vector<metrics::SeriesStats>& series) {
   ThresholdResult r;
   r.threshold = t;
   switch (t.kind) {

@@ -19,14 +19,26 @@ namespace lg::gate {
 enum class Aggregation { kPercentile, kAvg, kMin, kMax, kMed, kRate, kCount };
 enum class Op { kLess, kLessEq, kGreater, kGreaterEq, kEqual, kNotEqual };
 
+/// The second series of a ratio threshold, `ratio(A, B)`.
+struct RatioDenominator {
+  std::string metric;
+  Tags filter;  ///< sorted
+  metrics::MetricKind kind = metrics::MetricKind::kTrend;
+};
+
 /// One parsed threshold expression. For trend aggregations `limit` is in milliseconds
-/// (a unit suffix "us"/"ms"/"s"/"m" is converted); for rate/count it is a plain number.
+/// (a unit suffix "us"/"ms"/"s"/"m" is converted); for rate/count it is a plain number; for a
+/// ratio it is the plain quotient.
 struct Threshold {
   std::string metric;  ///< e.g. "sql_duration"
   Tags filter;         ///< tag filter from braces, sorted
   /// `{class:connection}` on a *_failed rate: only that error class's failures count as hits
   /// (over every sample of the matched series). Not part of `filter`.
   std::optional<ErrorClass> error_class;
+  /// `ratio(A, B)`: the threshold judges agg(A) / agg(B); metric, filter and kind above are A.
+  /// A ratio between options of one run cancels the machine's speed, so it gates alike on any
+  /// machine (issue 14), e.g. ratio(sql_duration{option:C}, sql_duration{option:A}): p(95)<1.5.
+  std::optional<RatioDenominator> denominator;
   metrics::MetricKind kind = metrics::MetricKind::kTrend;
   Aggregation agg = Aggregation::kPercentile;
   double percentile = 0;  ///< for kPercentile, in (0, 100]
@@ -48,7 +60,10 @@ struct Threshold {
 /// when either text is malformed, the metric is not built in, or the aggregation does not fit
 /// the metric's kind (p/avg/min/max/med: trend; rate: rate or counter; count: counter), or a
 /// `class` tag is on a metric other than sql_failed / http_req_failed / mv_refresh_failed or
-/// names no error class (connection, conflict, canceled, server, timeout, check).
+/// names no error class (connection, conflict, canceled, server, timeout, check). A selector
+/// `ratio(A, B)` with two such selectors of one metric kind (no `class` tag) makes a ratio
+/// threshold: the aggregation applies to each side and the limit is a plain number (a unit is
+/// refused).
 Threshold parse_threshold(std::string_view selector, std::string_view expression,
                           const SourceLoc& at);
 
@@ -69,6 +84,8 @@ struct ThresholdResult {
 /// sum(count) / max(seconds) over matching series, since series differing only by tags span the
 /// same wall-clock window; 0 when nothing matched. Trends and rates with no samples fail with
 /// detail "no samples matched"; a counter rate with samples but no measured time fails too.
+/// A ratio is agg(A) / agg(B) (`samples` those of A); it fails when either side has no value or
+/// B's is 0.
 std::vector<ThresholdResult> evaluate(const std::vector<Threshold>& thresholds,
                                       const std::vector<metrics::SeriesStats>& series);
 

@@ -332,6 +332,44 @@ TEST(Evaluate, NoFilterMergesAllSeriesOfTheMetricOnly) {
   EXPECT_FALSE(r.passed);
 }
 
+// ratio(A, B): the aggregation of each side, divided; the same on a machine twice as fast.
+TEST(Evaluate, RatioBetweenOptionsDividesTheAggregations) {
+  const auto r = eval1("ratio(sql_duration{option:B, query:a}, sql_duration{option:A,query:a})",
+                       "max<2", sql_series());
+  ASSERT_TRUE(r.observed) << r.detail;
+  EXPECT_DOUBLE_EQ(*r.observed, 5.0 / 3.0);
+  EXPECT_TRUE(r.passed);
+  EXPECT_EQ(r.samples, 2);
+  EXPECT_FALSE(eval1("ratio(sql_duration{option:B,query:a}, sql_duration{option:A,query:a})",
+                     "max<1.5", sql_series())
+                   .passed);
+  // Every latency halved (a faster machine): the ratio does not move.
+  std::vector<SeriesStats> fast = {
+      trend("sql_duration", {{"query", "a"}, {"option", "A"}}, {1500}),
+      trend("sql_duration", {{"query", "a"}, {"option", "B"}}, {2500})};
+  EXPECT_DOUBLE_EQ(
+      *eval1("ratio(sql_duration{option:B}, sql_duration{option:A})", "max<2", fast).observed,
+      2500.0 / 1500.0);
+  const auto none =
+      eval1("ratio(sql_duration{option:C}, sql_duration{option:A})", "p(95)<2", sql_series());
+  EXPECT_FALSE(none.passed);
+  EXPECT_NE(none.detail.find("numerator"), std::string::npos) << none.detail;
+}
+
+TEST(ParseThreshold, RatioNeedsTwoSelectorsOfOneKindAndNoUnit) {
+  const auto t = parse("ratio(sql_duration{option:C}, sql_duration{option:A})", "p(95) < 1.5");
+  ASSERT_TRUE(t.denominator);
+  EXPECT_EQ(t.metric, "sql_duration");
+  EXPECT_EQ(t.filter, make_tags({{"option", "C"}}));
+  EXPECT_EQ(t.denominator->filter, make_tags({{"option", "A"}}));
+  EXPECT_DOUBLE_EQ(t.limit, 1.5);
+  EXPECT_THROW(parse("ratio(sql_duration{option:C})", "p(95)<1.5"), InputError);
+  EXPECT_THROW(parse("ratio(sql_duration, sql_failed)", "p(95)<1.5"), InputError);
+  EXPECT_THROW(parse("ratio(sql_duration{option:C}, sql_duration)", "p(95)<1.5ms"), InputError);
+  EXPECT_THROW(parse("ratio(sql_failed{class:timeout}, sql_failed)", "rate<2"), InputError);
+  EXPECT_THROW(parse("ratio(sql_duration, sql_duration", "p(95)<2"), InputError);
+}
+
 TEST(Evaluate, TrendAggregationsInMilliseconds) {
   // Values below 2048 µs sit in unit-wide buckets, so percentiles are exact.
   const std::vector<SeriesStats> s = {trend("sql_duration", {{"query", "a"}}, {100, 200, 300}),
