@@ -190,15 +190,21 @@ Command parse_merge(const std::vector<std::string>& args) {
 
 Command parse_report(const std::vector<std::string>& args) {
   report::ReportOptions o;
-  std::string run, out;
+  std::vector<std::string> runs;
+  std::string out;
   po::options_description d("loadgate report options");
-  d.add_options()("run", po::value(&run), "run folder (positional)")(
-      "out", po::value(&out), "folder for report.html and its images (default: the run folder)");
+  d.add_options()("run", po::value(&runs)->multitoken(),
+                  "run folder (positional): report.html; several, or folders of runs: "
+                  "trend.html, p95 per query over the runs")(
+      "out", po::value(&out),
+      "folder for the page and its images (default: the run folder, or the first path)");
   po::positional_options_description pos;
-  pos.add("run", 1);
-  if (parse_into(args, d, &pos)) return HelpRequest{help_of("usage: loadgate report <run>", d)};
-  if (run.empty()) throw InputError("report", "needs a run folder");
-  o.run = run;
+  pos.add("run", -1);
+  if (parse_into(args, d, &pos)) {
+    return HelpRequest{help_of("usage: loadgate report <run> | <run|folder-of-runs>...", d)};
+  }
+  if (runs.empty()) throw InputError("report", "needs a run folder");
+  o.runs.assign(runs.begin(), runs.end());
   o.out = out;
   return o;
 }

@@ -306,4 +306,30 @@ std::string render_html(const RunData& run, const std::vector<PageFigure>& figur
   return h;
 }
 
+std::string render_trend_html(const std::vector<TrendRun>& runs,
+                              const std::vector<PageFigure>& figures) {
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>loadgate trend</title>\n<style>" +
+      std::string(kStyle) + "</style>\n</head>\n<body>\n";
+  std::size_t passed = 0;
+  for (const auto& r : runs) passed += r.verdict == "pass" ? 1 : 0;
+  h += "<h1>loadgate trend: " + std::to_string(runs.size()) + " runs</h1>\n<p class=\"muted\">" +
+       std::to_string(passed) + " passed, " + std::to_string(runs.size() - passed) +
+       " did not.</p>\n";
+  for (const auto& f : figures) h += figure_html(f);
+  h += "<h2>Runs</h2>\n<table>\n<tr><th>#</th><th>run</th><th>started</th><th>verdict</th></tr>\n";
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto& r = runs[i];
+    const char* cls = r.verdict == "pass" ? "pass" : "fail";
+    h += "<tr><td class=\"num\">" + std::to_string(i + 1) + "</td><td>" + html_escape(r.id) +
+         "</td><td>" + html_escape(r.started_at) + "</td><td class=\"" + cls + "\">" +
+         html_escape(r.verdict) + "</td></tr>\n";
+  }
+  h += "</table>\n<p class=\"muted\">Written by <code>loadgate report</code> from each run "
+       "folder's summary.json.</p>\n</body>\n</html>\n";
+  return h;
+}
+
 }  // namespace lg::report

@@ -8,6 +8,7 @@
 
 #include "harness/report/plots.hpp"
 #include "harness/report/run_data.hpp"
+#include "harness/report/trend.hpp"
 
 namespace lg::report {
 
@@ -31,5 +32,10 @@ struct PageFigure {
 /// The whole page. `notes` are shown under the metadata (e.g. why a plot is missing).
 std::string render_html(const RunData& run, const std::vector<PageFigure>& figures,
                         const std::vector<std::string>& notes);
+
+/// The trend page of several runs (trend.html): the figures, then a table of the runs with
+/// their verdicts, oldest first.
+std::string render_trend_html(const std::vector<TrendRun>& runs,
+                              const std::vector<PageFigure>& figures);
 
 }  // namespace lg::report

@@ -86,7 +86,7 @@ TEST_F(ReportRender, OneSqlOptionWithoutRefreshesOrSeriesJson) {
         "queries": {"q1": {"all": {"count": 600, "p50_ms": 1, "p95_ms": 4, "p99_ms": 8}}}}},
       "thresholds": [], "verdict": "pass"})");
   write("timeseries.csv", kHeader + csv_rows("A", "sql_duration", "q1", false, 6));
-  ASSERT_EQ(execute_report({dir_, {}}), 0);
+  ASSERT_EQ(execute_report({{dir_}, {}}), 0);
   // No series.json: no spectrum; one option: no bars.
   EXPECT_EQ(plot_names(dir_),
             (std::vector<std::string>{"latency_over_time", "throughput_over_time"}));
@@ -118,7 +118,7 @@ TEST_F(ReportRender, HttpRunWithTwoOptionsGetsEveryPlot) {
        series("http_req_duration", {{"option", "C"}, {"request", "product"}, {"stage", "ramp"}})},
       dir_ / "series.json");
   const fs::path out = dir_ / "elsewhere";
-  ASSERT_EQ(execute_report({dir_, out}), 0);
+  ASSERT_EQ(execute_report({{dir_}, out}), 0);
   EXPECT_TRUE(fs::exists(out / "report.html"));
   EXPECT_FALSE(fs::exists(dir_ / "report.html")) << "--out must leave the run folder alone";
   EXPECT_EQ(plot_names(out),
@@ -146,7 +146,7 @@ TEST_F(ReportRender, RunCutShortBeforeItsSecondOption) {
                   "B": {"measured": false, "queries": {}}},
       "thresholds": [], "verdict": "pass"})");
   write("timeseries.csv", kHeader + csv_rows("A", "sql_duration", "q1", false, 3));
-  ASSERT_EQ(execute_report({dir_, {}}), 0);
+  ASSERT_EQ(execute_report({{dir_}, {}}), 0);
   EXPECT_EQ(plot_names(dir_),
             (std::vector<std::string>{"latency_over_time", "throughput_over_time"}));
   // Only option A has data: one panel, not an empty one for B.
@@ -156,16 +156,43 @@ TEST_F(ReportRender, RunCutShortBeforeItsSecondOption) {
 
 TEST_F(ReportRender, RunWithoutTimeseriesStillGetsAPage) {
   write("summary.json", R"({"run": {"id": "early", "complete": false}, "options": {}})");
-  ASSERT_EQ(execute_report({dir_, {}}), 0);
+  ASSERT_EQ(execute_report({{dir_}, {}}), 0);
   EXPECT_TRUE(plot_names(dir_).empty());
   EXPECT_NE(slurp(dir_ / "report.html").find("timeseries.csv is missing"), std::string::npos);
 }
 
+// A nightly history: trend.html plots p95 per query over the runs, oldest first, and marks the
+// run that did not pass; a run with trials contributes the median across its trials.
+TEST_F(ReportRender, SeveralRunsGiveATrendWithVerdictsMarked) {
+  const auto run = [&](const std::string& name, const std::string& started, double p95,
+                       const std::string& verdict, const std::string& trials = "") {
+    fs::create_directories(dir_ / "history" / name);
+    std::ofstream(dir_ / "history" / name / "summary.json")
+        << R"({"run": {"id": ")" << name << R"(", "started_at": ")" << started
+        << R"("}, "verdict": ")" << verdict << R"(", "options": {"A": {"queries": {"q1": )"
+        << R"({"all": {"p95_ms": )" << p95 << "}" << trials << "}}}}}";
+  };
+  run("r2", "2026-12-02T03:17:00Z", 2.5, "fail");
+  run("r1", "2026-12-01T03:17:00Z", 2.0, "pass");
+  run("r3", "2026-12-03T03:17:00Z", 9.0, "pass", R"(, "trials": {"p95_ms": {"median": 2.25}})");
+  ASSERT_EQ(execute_report({{dir_ / "history"}, {}}), 0);
+  const std::string data = slurp(dir_ / "history" / "plots" / "trend_A.dat");
+  EXPECT_NE(data.find("1 2\n2 2.5\n3 2.25\n"), std::string::npos) << data;
+  const std::string gp = slurp(dir_ / "history" / "plots" / "p95_trend.gp");
+  EXPECT_NE(gp.find("'12-02 03:17' 2"), std::string::npos) << gp;
+  EXPECT_NE(gp.find("set label 'fail' at first 2,"), std::string::npos) << gp;
+  EXPECT_EQ(gp.find("at first 1,"), std::string::npos) << gp;  // a passing run is not marked
+  const std::string html = slurp(dir_ / "history" / "trend.html");
+  EXPECT_NE(html.find("3 runs"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("class=\"fail\">fail"), std::string::npos);
+}
+
 TEST_F(ReportRender, NotARunFolderIsBadInput) {
-  EXPECT_THROW(execute_report({dir_ / "nope", {}}), InputError);
-  EXPECT_THROW(execute_report({dir_, {}}), InputError);  // no summary.json
+  EXPECT_THROW(execute_report({{dir_ / "nope"}, {}}), InputError);
+  EXPECT_THROW(execute_report({{dir_}, {}}), InputError);  // no summary.json
   write("summary.json", "{ not json");
-  EXPECT_THROW(execute_report({dir_, {}}), InputError);
+  EXPECT_THROW(execute_report({{dir_}, {}}), InputError);
 }
 
 TEST_F(ReportRender, MissingGnuplotIsAnInfrastructureErrorSayingWhatToInstall) {
