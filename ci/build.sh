@@ -18,4 +18,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" 
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 ${DEBUG_INFO:--g} -DNDEBUG" \
   -DLOADGATE_WERROR="${LOADGATE_WERROR:-OFF}" -DLOADGATE_TESTS="$tests" \
   -DLOADGATE_BENCH="$tests" >/dev/null
-cmake --build "$build" -j "$(nproc)"
+# TARGETS (space-separated) builds only those; default everything configured.
+targets=()
+[ -n "${TARGETS:-}" ] && read -r -a targets <<<"--target $TARGETS"
+cmake --build "$build" -j "$(nproc)" "${targets[@]}"

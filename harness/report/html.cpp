@@ -86,6 +86,10 @@ std::string metadata(const RunData& run) {
   t += row({"options", options.empty() ? "–" : options});
   t += row({"products", cell(json_at(s, {"scenario", "dataset", "products"}))});
   t += row({"executor", executor_text(json_at(s, {"scenario", "executor"}))});
+  const json& trials = json_at(s, {"run", "trials"});
+  if (trials.is_number_integer() && trials.get<int>() > 1) {
+    t += row({"trials", cell(trials) + " per option, each after its own warmup"});
+  }
   t += row({"started / finished", cell(json_at(s, {"run", "started_at"})) + " / " +
                                       cell(json_at(s, {"run", "finished_at"}))});
   t += row({"target", cell(json_at(s, {"run", "target"}))});
@@ -204,6 +208,57 @@ std::string entries_table(const RunData& run, const std::string& option) {
   return t + "</table>\n";
 }
 
+// "m [lo, hi]" of a figure's across-trials block, or a dash.
+std::string median_ci(const json& figure, int decimals) {
+  const json& m = json_at(figure, {"median"});
+  const json& ci = figure.is_object() && figure.contains("ci") ? figure["ci"] : json();
+  if (!m.is_number()) return "–";
+  std::string s = fixed(m.get<double>(), decimals);
+  if (ci.is_array() && ci.size() == 2 && ci[0].is_number() && ci[1].is_number()) {
+    s += " <span class=\"muted\">[" + fixed(ci[0].get<double>(), decimals) + ", " +
+         fixed(ci[1].get<double>(), decimals) + "]</span>";
+  }
+  return s;
+}
+
+// The spread across a run's trials (summary.json's `trials` block of each entry): the median of
+// each figure with its interval, and every trial's p95, so a reader sees how far one trial is
+// from another before trusting a single number. Empty for a run of one trial.
+std::string trials_table(const RunData& run, const std::string& option) {
+  const ReadSeries reads = read_series(run.is_http());
+  const char* section = reads.tag == "request" ? "requests" : "queries";
+  const json& entries = json_at(run.option_summary(option), {section});
+  if (!entries.is_object()) return "";
+  std::string t;
+  double level = 0;
+  std::size_t n = 0;
+  for (const auto& [name, e] : entries.items()) {
+    const json& tr = json_at(e, {"trials"});
+    if (!tr.is_object()) continue;
+    if (t.empty()) {
+      t = "<table>\n" +
+          row({reads.tag, "p50 ms", "p95 ms", "p99 ms", "per s", "p95 ms of each trial"}, true);
+    }
+    const json& l = json_at(tr, {"p95_ms", "ci_level"});
+    if (l.is_number()) level = l.get<double>();
+    if (json_at(tr, {"n"}).is_number()) n = json_at(tr, {"n"}).get<std::size_t>();
+    t += "<tr><td><code>" + html_escape(name) + "</code></td>";
+    for (const char* k : {"p50_ms", "p95_ms", "p99_ms"})
+      t += num_td(median_ci(json_at(tr, {k}), 3));
+    t += num_td(median_ci(json_at(tr, {"throughput_per_s"}), 1));
+    std::string each;
+    const json& values = json_at(tr, {"p95_ms", "values"});
+    if (values.is_array()) {
+      for (const auto& v : values) each += (each.empty() ? "" : ", ") + cell(v, 2);
+    }
+    t += num_td(each) + "</tr>\n";
+  }
+  if (t.empty()) return "";
+  return "<p>Across " + std::to_string(n) + " trials: the median of the trials' figures, in " +
+         "brackets the interval that covers the median with " + fixed(level * 100, 1) +
+         "% confidence (order statistics).</p>\n" + t + "</table>\n";
+}
+
 std::string refreshes_line(const json& option_summary) {
   const auto spans = refresh_spans(option_summary);
   if (spans.empty()) return "";
@@ -239,7 +294,7 @@ std::string option_sections(const RunData& run) {
       s += "<p class=\"muted\">Not measured: the run stopped before this option.</p>\n";
       continue;
     }
-    s += entries_table(run, o) + refreshes_line(os) + health_line(os);
+    s += entries_table(run, o) + trials_table(run, o) + refreshes_line(os) + health_line(os);
     const json& dropped = json_at(os, {"dropped_iterations"});
     if (dropped.is_number() && dropped.get<double>() > 0) {
       s += "<p>Dropped iterations: " + cell(dropped) + ".</p>\n";

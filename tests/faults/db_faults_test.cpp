@@ -3,11 +3,11 @@
 // class), or it stops and says why (the database is gone, it cannot take the connections) —
 // never a pass that hides a broken system, never a hang, never lost results.
 
-#include <algorithm>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>

@@ -99,6 +99,34 @@ TEST(ReportHtml, IncompleteRunsSayWhyAndWhichOptionWasNotMeasured) {
   EXPECT_NE(html.find("No thresholds"), std::string::npos);
 }
 
+TEST(ReportHtml, ARunOfTrialsShowsTheSpreadOfEachQuery) {
+  const RunData run = run_with(R"js({
+    "run": {"trials": 3},
+    "options": {"A": {"queries": {"sku_lookup": {
+      "all": {"count": 30, "errors": 0, "throughput_per_s": 5.0, "p50_ms": 0.2, "p95_ms": 1.5,
+              "p99_ms": 2.0, "max_ms": 3.0},
+      "trials": {"n": 3,
+        "p50_ms": {"values": [0.2, 0.21, 0.19], "median": 0.2, "ci": [0.19, 0.21], "ci_level": 0.75},
+        "p95_ms": {"values": [1.25, 1.5, 1.75], "median": 1.5, "ci": [1.25, 1.75], "ci_level": 0.75},
+        "p99_ms": {"values": [2, 2, 2], "median": 2.0, "ci": [2.0, 2.0], "ci_level": 0.75},
+        "throughput_per_s": {"values": [5, 5, 5], "median": 5.0, "ci": [5.0, 5.0],
+                             "ci_level": 0.75}}}}}},
+    "thresholds": [], "verdict": "pass"})js");
+  const std::string html = render_html(run, {}, {});
+  EXPECT_NE(html.find("<td>trials</td><td>3 per option"), std::string::npos) << html;
+  EXPECT_NE(html.find("Across 3 trials"), std::string::npos);
+  EXPECT_NE(html.find("75.0% confidence"), std::string::npos);
+  // The p95 median with its interval, then every trial's p95 in trial order.
+  EXPECT_NE(html.find("1.500 <span class=\"muted\">[1.250, 1.750]</span>"), std::string::npos);
+  EXPECT_NE(html.find("1.25, 1.50, 1.75"), std::string::npos);
+}
+
+TEST(ReportHtml, ARunOfOneTrialHasNoTrialsTable) {
+  const RunData run = run_with(R"js({"options": {"A": {"queries": {"sku_lookup": {"all": {
+      "count": 1, "p95_ms": 1.0}}}}}})js");
+  EXPECT_EQ(render_html(run, {}, {}).find("trials"), std::string::npos);
+}
+
 TEST(ReportHtml, FiguresAreInlinedWithLinksToTheirFiles) {
   const RunData run = run_with(R"js({"options": {"A": {}}})js");
   PageFigure f{{"latency_over_time", "Latency over time", "how to read it", {}, {}},
