@@ -35,8 +35,8 @@ ToleranceRule parse_tolerance(std::string_view text);
 /// Default tolerances plus the user's overrides.
 class Tolerances {
  public:
-  /// Defaults: p95 and p99 may rise 15%, time (benchmark real time) 15%, throughput may fall
-  /// 10%; p50 is not gated. `raw` are --tolerance values in order. Throws like parse_tolerance.
+  /// Defaults: p50 may rise 10%, p95 and p99 15%, time (benchmark real time) 15%; throughput
+  /// may fall 10%. `raw` are --tolerance values in order. Throws like parse_tolerance.
   static Tolerances parse(const std::vector<std::string>& raw);
 
   /// Allowed change of `metric` of `name` under `option`; nullopt when not gated.

@@ -6,11 +6,10 @@
 #include <string>
 #include <thread>
 
+#include "harness/core/version.hpp"
+
 #ifndef LOADGATE_VERSION
 #define LOADGATE_VERSION "unknown"
-#endif
-#ifndef LOADGATE_GIT_COMMIT
-#define LOADGATE_GIT_COMMIT "unknown"
 #endif
 
 namespace lg::db {
@@ -85,7 +84,7 @@ nlohmann::json capture_environment(Connection& conn) {
             {"server_version_num", std::stoi(std::string(v.get(0, 1)))}}},
           {"settings", server_settings(conn)},
           {"host", host_facts()},
-          {"loadgate", {{"version", LOADGATE_VERSION}, {"git_commit", LOADGATE_GIT_COMMIT}}}};
+          {"loadgate", {{"version", LOADGATE_VERSION}, {"git_commit", kGitCommit}}}};
 }
 
 BufferStats buffer_stats(Connection& conn) {

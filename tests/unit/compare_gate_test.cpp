@@ -169,10 +169,11 @@ TEST(CompareGate, TrialsNeededGrowWithTheFamily) {
 TEST(CompareGate, ToleranceOverridesAndUngatedMetrics) {
   const auto base = input({{"p50", around(1.0)}, {"p95", around(1.0)}});
   const auto cand = input({{"p50", around(3.0)}, {"p95", around(1.3)}});
-  const auto rows = gate(base, cand, Tolerances::parse({"sku_lookup.p95=0.5"}), 0.05);  // NOLINT
-  EXPECT_EQ(rows.size(), 1u);  // p50 has no default tolerance
+  const auto rows =
+      gate(base, cand, Tolerances::parse({"sku_lookup.p95=0.5", "p50=off"}), 0.05);  // NOLINT
+  EXPECT_EQ(rows.size(), 1u);  // p50 turned off
   EXPECT_EQ(row_of(rows, "p95").verdict, Verdict::kOk);
-  EXPECT_EQ(gate(base, cand, Tolerances::parse({"p50=0.1"}), 0.05).size(), 2u);
+  EXPECT_EQ(gate(base, cand, Tolerances::parse({}), 0.05).size(), 2u);  // p50 gated by default
 }
 
 TEST(CompareGate, SeriesMissingOnOneSideIsReportedNotFailed) {

@@ -10,13 +10,14 @@
 namespace lg::compare {
 namespace {
 
-TEST(Tolerance, DefaultsGateP95P99TimeAndThroughputButNotP50) {
+TEST(Tolerance, DefaultsGateEveryPercentileTimeAndThroughput) {
   const auto t = Tolerances::parse({});
   EXPECT_EQ(t.lookup("A", "sku_lookup", "p95"), 0.15);
   EXPECT_EQ(t.lookup("A", "sku_lookup", "p99"), 0.15);
   EXPECT_EQ(t.lookup("", "BM_Query", "time"), 0.15);
   EXPECT_EQ(t.lookup("B", "sku_lookup", "throughput"), 0.10);
-  EXPECT_EQ(t.lookup("A", "sku_lookup", "p50"), std::nullopt);
+  EXPECT_EQ(t.lookup("A", "sku_lookup", "p50"), 0.10);
+  EXPECT_EQ(Tolerances::parse({"p50=off"}).lookup("A", "sku_lookup", "p50"), std::nullopt);
 }
 
 struct ParseCase {
