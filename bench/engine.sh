@@ -86,13 +86,13 @@ bench_pgbench() {
   # sql/ plus id_lookup: sku_lookup's row by a uniformly drawn id.
   cp -r "$root/sql" "$work/sql"
   for o in A B C; do
-    printf -- '-- params: product_id\n%s\n' "$(grep -v '^--' "$root/sql/queries/A/sku_lookup.sql" |
-      sed 's/WHERE sku = \$1/WHERE id = $1/')" >"$work/sql/queries/$o/id_lookup.sql"
+    printf -- '-- params: product_id\n%s\n' "$(grep -v '^--' "$root/sql/options/A/queries/sku_lookup.sql" |
+      sed 's/WHERE sku = \$1/WHERE id = $1/')" >"$work/sql/options/$o/queries/id_lookup.sql"
   done
   mkdir -p "$work/pgbench"
   "$lg" datagen --products 100000 --seed 42 --emit-params sku_lookup --count 128 >"$work/skus.txt"
   local sql scripts=() i=0
-  sql="$(grep -v '^--' "$root/sql/queries/A/sku_lookup.sql" | tr '\n' ' ')"
+  sql="$(grep -v '^--' "$root/sql/options/A/queries/sku_lookup.sql" | tr '\n' ' ')"
   while IFS= read -r sku; do
     printf '%s\n' "${sql//\$1/\'$sku\'}" >"$work/pgbench/q$i.sql"
     scripts+=(-f "$work/pgbench/q$i.sql")

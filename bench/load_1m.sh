@@ -20,9 +20,10 @@ for opt in ${OPTIONS:-A B C}; do
   "$lg" datagen --products "$n" --emit-copy "$opt" --out "$work/rows.copy" 2>"$work/target.txt"
   target="$(sed -n 's/^COPY target: //p' "$work/target.txt")"
   schema="loadgate_$lower"
-  # Option C's write side is option B's DDL moved to loadgate_c (as the loader does).
-  if [ "$opt" = C ]; then ddl="$root/sql/schema/b.sql"; else ddl="$root/sql/schema/$lower.sql"; fi
-  sed "s/loadgate_b/$schema/g" "$ddl" >"$work/ddl.sql"
+  # The option's [ddl] tables files, as the loader runs them (sql/options/<opt>/option.toml).
+  tables="$(python3 -c "import tomllib; print(' '.join(tomllib.load(open('$root/sql/options/$opt/option.toml', 'rb'))['ddl']['tables']))")"
+  : >"$work/ddl.sql"
+  for f in $tables; do cat "$root/sql/options/$opt/$f" >>"$work/ddl.sql"; done
   cat >"$work/load.psql" <<PSQL
 \set ON_ERROR_STOP on
 DROP SCHEMA IF EXISTS $schema CASCADE;

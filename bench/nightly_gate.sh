@@ -6,9 +6,10 @@
 #   bench/nightly_gate.sh aa [N]     N A/A comparisons: the candidate against itself
 #                                    (BASELINE_REF=HEAD). Every regression is a false alarm.
 #   bench/nightly_gate.sh power [N]  N comparisons whose candidate runs option A's $QUERY
-#                                    slower by $SLOWDOWN of its p95 (a CPU burn added to the
-#                                    statement, sized on this machine first): how many catch it,
-#                                    naming that query.
+#                                    slower by $SLOWDOWN of its median (a CPU burn added to the
+#                                    statement, sized on this machine first: p50 rises by
+#                                    $SLOWDOWN, the tail by less): how many catch it, naming
+#                                    that query.
 #
 # Env: SCENARIO (default bench/gate.toml: 10K products, 5 s per option), TRIALS (default 7),
 # QUERY (default category_page), SLOWDOWN (default 0.2). Prints one line per comparison and a
@@ -31,13 +32,13 @@ lg="${BUILD_DIR:-$root/build}/loadgate"
 pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 
 if [ "$mode" = power ]; then
-  # Size the burn: option A's p95 of $QUERY in one run, and what a row of generate_series costs
-  # on this machine's server (best of five), give the rows that add $SLOWDOWN × p95.
+  # Size the burn: option A's p50 of $QUERY in one run, and what a row of generate_series costs
+  # on this machine's server (best of five), give the rows that add $SLOWDOWN × p50.
   "$lg" run "$SCENARIO" --keep-db --results-dir "$work/size" 2>"$work/size.log" >/dev/null
   dsn="$(sed -n 's/^kept embedded cluster: //p' "$work/size.log")"
   data="$(sed -n 's/^  stop it with: pg_ctl -D \(.*\) stop  .*/\1/p' "$work/size.log")"
   base="$(sed -n 's/.*(then remove \(.*\))$/\1/p' "$work/size.log")"
-  p95="$(python3 -c "import json,glob,sys; d=json.load(open(glob.glob('$work/size/*/summary.json')[0])); print(d['options']['A']['queries']['$query']['all']['p95_ms'])")"
+  p50="$(python3 -c "import json,glob,sys; d=json.load(open(glob.glob('$work/size/*/summary.json')[0])); print(d['options']['A']['queries']['$query']['all']['p50_ms'])")"
   per_row_ms="$(for _ in 1 2 3 4 5; do
     "$pgbin/psql" "$dsn" -Atc "EXPLAIN (ANALYZE, TIMING OFF) SELECT count(*) FROM generate_series(1, 20000)" |
       sed -n 's/^Execution Time: \(.*\) ms/\1/p'
@@ -47,11 +48,11 @@ if [ "$mode" = power ]; then
   kill -INT "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   rm -rf "$base"
-  rows="$(python3 -c "print(max(1, round($slowdown * $p95 / ($per_row_ms / 20000))))")"
-  echo "power: option A $query p95 ${p95} ms; generate_series ${per_row_ms} ms per 20000 rows;" \
-    "burning $rows rows (+$(python3 -c "print(round($slowdown * 100))")% of p95)"
+  rows="$(python3 -c "print(max(1, round($slowdown * $p50 / ($per_row_ms / 20000))))")"
+  echo "power: option A $query p50 ${p50} ms; generate_series ${per_row_ms} ms per 20000 rows;" \
+    "burning $rows rows (+$(python3 -c "print(round($slowdown * 100))")% of p50)"
   cp -r "$root/sql" "$work/sql-slow"
-  f="$work/sql-slow/queries/A/$query.sql"
+  f="$work/sql-slow/options/A/queries/$query.sql"
   python3 - "$f" "$rows" <<'EOF'
 import re, sys
 path, rows = sys.argv[1], sys.argv[2]

@@ -2,10 +2,11 @@
 // PostgreSQL with one connection, parameters from loadgate's generators (the same seeded
 // streams as a run). Google Benchmark supplies the repetitions and aggregates
 // (--benchmark_repetitions=5, --benchmark_format=json, which `loadgate compare` reads).
-// After the run it prints the mean per query and option beside the original study's figures
-// (DESIGN.md) for the three queries the study timed; with JSON output that table goes to
-// stderr so stdout stays valid JSON. Ours are client-observed round trips over a unix socket
-// (real time); the study's are server-side execution times, so ours carry ~20-40 µs more.
+// After the run it prints the mean per query and option beside the figures of the schema study
+// loadgate was built to repeat (the kStudy table below) for the three queries it timed; with
+// JSON output that table goes to stderr so stdout stays valid JSON. Ours are client-observed
+// round trips over a unix socket (real time); the study's are server-side execution times, so
+// ours carry ~20-40 µs more.
 // Env: LOADGATE_QUICK_PRODUCTS (default 10000), LOADGATE_QUICK_OPTIONS (default ABC).
 // Benchmark names: <query>/<option>, e.g. sku_lookup/C; time unit µs.
 
@@ -37,7 +38,8 @@ namespace asio = boost::asio;
 
 constexpr std::uint64_t kSeed = 42;
 
-// The original study's single-query execution times in ms (DESIGN.md), 10K products.
+// The schema study's single-query execution times in ms (server-side EXPLAIN ANALYZE), 10K
+// products: the figures loadgate was built to reproduce under load.
 const std::map<std::string, std::map<char, double>> kStudy = {
     {"sku_lookup", {{'A', 0.067}, {'B', 0.077}, {'C', 0.036}}},
     {"price_range_in_stock", {{'A', 0.436}, {'B', 2.900}, {'C', 0.294}}},

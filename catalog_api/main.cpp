@@ -1,5 +1,5 @@
 // catalog-api: the reference catalog API that loadgate's HTTP workloads target.
-// Exit codes (DESIGN.md): 0 stopped by SIGTERM/SIGINT, 2 bad command line, 3 database
+// Exit codes (docs/architecture.md): 0 stopped by SIGTERM/SIGINT, 2 bad command line, 3 database
 // unreachable or address not bindable at start.
 #include <signal.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 #pragma once
 // The cpp-httplib server of catalog-api, tuned to be a load-test target rather than to keep
-// cpp-httplib 0.11's defaults (../shared/REFERENCE.md "cpp-httplib 0.11.x").
+// cpp-httplib 0.11's defaults (its README, 0.11.x).
 
 #include <httplib.h>
 

@@ -6,7 +6,7 @@
 
 namespace lg::api {
 
-/// Schema option (DESIGN.md): A products table, B JSONB documents, C documents + view.
+/// Schema option (docs/architecture.md): A products table, B JSONB documents, C documents + view.
 enum class Option { kA, kB, kC };
 
 /// Where a response's rows came from. kFallback: option C's view failed and custom_posts

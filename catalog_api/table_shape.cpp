@@ -3,7 +3,7 @@
 namespace lg::api {
 namespace {
 
-// Option A's products and option C's view have the same typed columns (c_view.sql).
+// Option A's products and option C's view have the same typed columns (sql/options/C/view.sql).
 constexpr TableShape typed(const char* from) {
   return {from,    "",      "sku",   "name",  "description",  "category_id",
           "brand", "price", "price", "stock", "search_vector"};

@@ -1,6 +1,6 @@
 #pragma once
 // Fixed SQL fragments naming each product field in each table catalog-api reads. The JSONB
-// expressions are copied from sql/schema/b_indexes.sql: a different spelling (::float8 for
+// expressions are copied from sql/options/B/indexes.sql: a different spelling (::float8 for
 // ::numeric) would stop the planner from using the expression indexes. No fragment here ever
 // contains user input.
 

@@ -18,24 +18,17 @@ namespace lg::datagen {
 namespace {
 
 constexpr std::size_t kChunkBytes = 256 * 1024;
-// B and C store every product under post type 1, the one row of custom_post_types ('product').
+// The documents format stores every product under post type 1, the one row of
+// custom_post_types ('product') that options B and C create.
 constexpr std::string_view kProductPostType = "1";
 
-constexpr std::string_view kTargetA =
-    "loadgate_a.products (id, sku, slug, name, description, category_id, brand, price, stock, "
-    "status, created_at, updated_at)";
-constexpr std::string_view kTargetB =
-    "loadgate_b.custom_posts (id, post_type_id, slug, title, status, created_at, updated_at, "
-    "\"customFields\")";
-constexpr std::string_view kTargetC =
-    "loadgate_c.custom_posts (id, post_type_id, slug, title, status, created_at, updated_at, "
-    "\"customFields\")";
-
-char upper(char option) {
-  if (option >= 'a' && option <= 'c') return static_cast<char>(option - 'a' + 'A');
-  if (option >= 'A' && option <= 'C') return option;
-  throw std::invalid_argument(std::string("unknown schema option '") + option + "'");
-}
+// The columns each landing format fills, after the relation's name (issue 15: the relation is
+// the option's; the format is one of two). Generated columns (search_vector) are left out.
+constexpr std::string_view kTypedColumns =
+    " (id, sku, slug, name, description, category_id, brand, price, stock, status, created_at, "
+    "updated_at)";
+constexpr std::string_view kDocumentColumns =
+    " (id, post_type_id, slug, title, status, created_at, updated_at, \"customFields\")";
 
 inline bool needs_escape(unsigned char c) noexcept { return c < 0x20 || c == '\\'; }
 
@@ -160,7 +153,7 @@ std::size_t row_bound(const Product& p) noexcept {
          512;
 }
 
-void put_row_a(char*& w, const Product& p) noexcept {
+void put_row_typed(char*& w, const Product& p) noexcept {
   put_int(w, p.id);
   *w++ = '\t';
   put_copy_text(w, p.sku);
@@ -187,7 +180,7 @@ void put_row_a(char*& w, const Product& p) noexcept {
   *w++ = '\n';
 }
 
-// customFields keys are the option B document's names (sql/schema/b.sql).
+// customFields keys are the option B document's names (sql/options/B/tables.sql).
 void put_custom_fields(char*& w, const Product& p) noexcept {
   put(w, "{\"sku\": ");
   put_json_string_in_copy(w, p.sku);
@@ -204,7 +197,7 @@ void put_custom_fields(char*& w, const Product& p) noexcept {
   *w++ = '}';
 }
 
-void put_row_bc(char*& w, const Product& p) noexcept {
+void put_row_document(char*& w, const Product& p) noexcept {
   put_int(w, p.id);
   *w++ = '\t';
   put(w, kProductPostType);
@@ -225,9 +218,9 @@ void put_row_bc(char*& w, const Product& p) noexcept {
 
 // Generates rows first..last into one reusable buffer and hands each full chunk to `sink`.
 template <class Sink>
-void stream_rows(char option, const ProductGenerator& gen, std::int64_t first, std::int64_t last,
-                 Sink&& sink, const ProgressFn* progress) {
-  const bool is_a = upper(option) == 'A';
+void stream_rows(option::Landing landing, const ProductGenerator& gen, std::int64_t first,
+                 std::int64_t last, Sink&& sink, const ProgressFn* progress) {
+  const bool typed = landing == option::Landing::kTyped;
   std::vector<char> buf(kChunkBytes + 64 * 1024);
   std::size_t len = 0;
   Product p;
@@ -237,7 +230,7 @@ void stream_rows(char option, const ProductGenerator& gen, std::int64_t first, s
     const std::size_t bound = row_bound(p);
     if (len + bound > buf.size()) buf.resize(len + bound);
     char* w = buf.data() + len;
-    is_a ? put_row_a(w, p) : put_row_bc(w, p);
+    typed ? put_row_typed(w, p) : put_row_document(w, p);
     len = static_cast<std::size_t>(w - buf.data());
     if (len >= kChunkBytes) {
       sink(std::string_view(buf.data(), len));
@@ -311,14 +304,14 @@ class ChunkPipe {
   std::exception_ptr error_;
 };
 
-// Sends option's rows through `conn` (already in COPY IN): generation runs on its own thread.
-void pipe_rows(db::Connection& conn, char option, const ProductGenerator& gen,
+// Sends the rows through `conn` (already in COPY IN): generation runs on its own thread.
+void pipe_rows(db::Connection& conn, option::Landing landing, const ProductGenerator& gen,
                const ProgressFn& progress) {
   ChunkPipe pipe;
   std::thread producer([&] {
     try {
       stream_rows(
-          option, gen, 1, gen.count(), [&pipe](std::string_view c) { pipe.push(c); }, &progress);
+          landing, gen, 1, gen.count(), [&pipe](std::string_view c) { pipe.push(c); }, &progress);
       pipe.close(nullptr);
     } catch (...) {
       pipe.close(std::current_exception());
@@ -337,30 +330,24 @@ void pipe_rows(db::Connection& conn, char option, const ProductGenerator& gen,
 
 }  // namespace
 
-std::string_view copy_target(char option) {
-  switch (upper(option)) {
-    case 'A':
-      return kTargetA;
-    case 'B':
-      return kTargetB;
-    default:
-      return kTargetC;
-  }
+std::string copy_target(const option::SchemaOption& option) {
+  return option.load_relation +
+         std::string(option.landing == option::Landing::kTyped ? kTypedColumns : kDocumentColumns);
 }
 
-std::string format_copy_row(char option, const Product& p) {
+std::string format_copy_row(option::Landing landing, const Product& p) {
   std::string row(row_bound(p), '\0');
   char* w = row.data();
-  upper(option) == 'A' ? put_row_a(w, p) : put_row_bc(w, p);
+  landing == option::Landing::kTyped ? put_row_typed(w, p) : put_row_document(w, p);
   row.resize(static_cast<std::size_t>(w - row.data()));
   return row;
 }
 
-void write_copy_rows(char option, const ProductGenerator& gen, std::FILE* out,
+void write_copy_rows(option::Landing landing, const ProductGenerator& gen, std::FILE* out,
                      std::int64_t first_id, std::int64_t last_id) {
   if (last_id < 0) last_id = gen.count();
   stream_rows(
-      option, gen, first_id, last_id,
+      landing, gen, first_id, last_id,
       [out](std::string_view chunk) {
         if (std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) {
           throw InfraError("writing COPY rows failed");
@@ -369,14 +356,14 @@ void write_copy_rows(char option, const ProductGenerator& gen, std::FILE* out,
       nullptr);
 }
 
-void copy_products(db::Connection& conn, char option, const ProductGenerator& gen,
-                   const ProgressFn& progress, bool freeze) {
+void copy_products(db::Connection& conn, const option::SchemaOption& option,
+                   const ProductGenerator& gen, const ProgressFn& progress, bool freeze) {
   std::string sql = "COPY ";
   sql += copy_target(option);
   sql += freeze ? " FROM STDIN WITH (FREEZE)" : " FROM STDIN";
   conn.copy_begin(sql);
   try {
-    pipe_rows(conn, option, gen, progress);
+    pipe_rows(conn, option.landing, gen, progress);
   } catch (...) {
     // Leave the connection usable: end the COPY with an error, drain its results, re-throw.
     PQputCopyEnd(conn.raw(), "loadgate: COPY aborted");

@@ -10,10 +10,6 @@
 namespace lg::datagen {
 namespace {
 
-std::string lower_letter(char option) {
-  return std::string(1, static_cast<char>(db::option_schema(option).back()));
-}
-
 // VACUUM marks the view's pages all-visible (the tables were loaded frozen, so their pass is
 // cheap) and ANALYZE gives the planner the statistics it needs for expression indexes.
 void vacuum_analyze(db::Connection& conn, const std::string& schema) {
@@ -27,32 +23,22 @@ void vacuum_analyze(db::Connection& conn, const std::string& schema) {
   }
 }
 
-// Option C's write side is option B's tables and indexes, moved to loadgate_c: one definition,
-// so the writer pays the same cost on B and C.
-std::string retarget(std::string sql, char option) {
-  if (option != 'C') return sql;
-  static const std::string kFrom = "loadgate_b", kTo = "loadgate_c";
-  for (auto pos = sql.find(kFrom); pos != std::string::npos; pos = sql.find(kFrom, pos)) {
-    sql.replace(pos, kFrom.size(), kTo);
-  }
-  return sql;
-}
-
 }  // namespace
 
-std::string schema_sql(const std::filesystem::path& dir, char option) {
-  if (option != 'C') return read_input_file(dir / (lower_letter(option) + ".sql"), "sql");
-  return retarget(read_input_file(dir / "b.sql", "sql"), 'C') + "\n" +
-         read_input_file(dir / "c.sql", "sql");
+double BuildTimes::after_load_s() const {
+  double s = 0;
+  for (const auto& [file, seconds] : after_load) s += seconds;
+  return s;
 }
 
-std::string indexes_sql_of(const std::filesystem::path& dir, char option) {
-  const char source = option == 'C' ? 'B' : option;
-  return retarget(read_input_file(dir / (lower_letter(source) + "_indexes.sql"), "sql"), option);
+std::string ddl_text(const std::vector<std::filesystem::path>& files) {
+  std::string text;
+  for (const auto& f : files) text += read_input_file(f, "ddl") + "\n";
+  return text;
 }
 
-BuildTimes build_option(db::Connection& conn, char option, const ProductGenerator& gen,
-                        const std::filesystem::path& sql_dir, const ProgressFn& progress) {
+BuildTimes build_option(db::Connection& conn, const option::SchemaOption& option,
+                        const ProductGenerator& gen, const ProgressFn& progress) {
   BuildTimes times;
   Nanos mark = mono_now();
   auto lap = [&mark] {
@@ -61,17 +47,15 @@ BuildTimes build_option(db::Connection& conn, char option, const ProductGenerato
     mark = now;
     return s;
   };
-  const std::string schema = db::option_schema(option);
-  const std::string x = lower_letter(option);
-  const auto dir = sql_dir / "schema";
-  const std::string tables_sql = schema_sql(dir, option);
-  const std::string indexes_sql = indexes_sql_of(dir, option);
-  const std::string view_sql =
-      x == "c" ? read_input_file(dir / "c_view.sql", "sql") : std::string();
-  const std::string live_sql =
-      x == "c" ? read_input_file(dir / "c_live.sql", "sql") : std::string();
+  // Every file is read before anything is dropped: a missing file leaves the old build intact.
+  const std::string tables_sql = ddl_text(option.tables);
+  const std::string indexes_sql = ddl_text(option.indexes);
+  std::vector<std::pair<std::string, std::string>> after_load;
+  for (const auto& f : option.after_load) {
+    after_load.emplace_back(f.stem().string(), read_input_file(f, "ddl"));
+  }
 
-  db::drop_option_schema(conn, option);
+  db::drop_schema(conn, option.schema);
   lap();  // dropping the previous build is not part of this one
   // Creating the table and loading it in one transaction allows COPY FREEZE.
   db::in_transaction(conn, [&] {
@@ -80,28 +64,28 @@ BuildTimes build_option(db::Connection& conn, char option, const ProductGenerato
   });
   times.copy_s = lap();
   conn.exec("SET maintenance_work_mem = '256MB'");
-  conn.exec(indexes_sql);
+  if (!option.indexes.empty()) conn.exec(indexes_sql);
   times.indexes_s = lap();
-  if (!view_sql.empty()) conn.exec(view_sql);
-  times.view_s = lap();
-  // After the view: the live table is filled from it and its source is the view's SELECT.
-  if (!live_sql.empty()) conn.exec(live_sql);
+  // In order: option C's live table is filled from its view, so the view comes first.
+  for (const auto& [stem, sql] : after_load) {
+    conn.exec(sql);
+    times.after_load.emplace_back(stem, lap());
+  }
   conn.exec("RESET maintenance_work_mem");
-  times.live_s = lap();
-  vacuum_analyze(conn, schema);
+  lap();
+  vacuum_analyze(conn, option.schema);
   times.vacuum_s = lap();
   return times;
 }
 
-nlohmann::json relation_sizes(db::Connection& conn, char option) {
-  const std::string schema = db::option_schema(option);
+nlohmann::json relation_sizes(db::Connection& conn, const option::SchemaOption& option) {
   auto rows = conn.query(
       "SELECT c.relname, c.relkind::text, coalesce(t.relname, ''), pg_relation_size(c.oid), "
       "pg_total_relation_size(c.oid) "
       "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid "
       "WHERE n.nspname = $1 AND c.relkind IN ('r', 'm', 'i') ORDER BY c.relname",
-      {schema});
+      {option.schema});
   nlohmann::json relations = nlohmann::json::array();
   std::int64_t total = 0;
   for (int r = 0; r < rows.rows(); ++r) {
@@ -117,8 +101,8 @@ nlohmann::json relation_sizes(db::Connection& conn, char option) {
     if (kind != "i") total += rel["total_bytes"].get<std::int64_t>();
     relations.push_back(std::move(rel));
   }
-  return {{"option", std::string(1, static_cast<char>(schema.back() - 'a' + 'A'))},
-          {"schema", schema},
+  return {{"option", option.name},
+          {"schema", option.schema},
           {"total_bytes", total},
           {"relations", std::move(relations)}};
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The staleness probe (DESIGN.md "staleness"): the real write -> visible lag of option C's view.
-// Every `interval` it commits a marker (updated_at = clock_timestamp() on one product in
+// The staleness probe (docs/architecture.md "Vocabulary"): the real write -> visible lag of option
+// C's view. Every `interval` it commits a marker (updated_at = clock_timestamp() on one product in
 // loadgate_c.custom_posts) and notes when the write returned; every `poll` it reads that
 // product's updated_at from the view (or the table the reads use). A marker is visible once the
 // view shows its timestamp or a later one; its lag (detection time - commit time, on this process's

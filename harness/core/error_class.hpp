@@ -1,6 +1,6 @@
 #pragma once
-// Why an operation failed (DESIGN.md "error class"): the small fixed set every failed query,
-// request, refresh or check is counted under, per series (STYLE rule 8: wrk's `errors`,
+// Why an operation failed (docs/reference.md "Errors"): the small fixed set every failed query,
+// request, refresh or check is counted under, per series (as wrk's `errors`,
 // pgbench's EStatus, sysbench's db_error_t). Fixed and small so that recording a failure is an
 // array increment: no allocation, no lock.
 

@@ -6,7 +6,7 @@
 
 namespace lg {
 
-/// Process exit codes (DESIGN.md "Exit codes"; 99 follows k6's threshold code).
+/// Process exit codes (docs/architecture.md "Exit codes"; 99 follows k6's threshold code).
 enum class ExitCode : int {
   kOk = 0,
   kInput = 2,          ///< usage, scenario file, threshold expression, refused database

@@ -1,6 +1,7 @@
 #include "harness/db/guard.hpp"
 
 #include <cctype>
+#include <regex>
 #include <stdexcept>
 
 #include "harness/core/errors.hpp"
@@ -44,8 +45,17 @@ std::string option_schema(char option) {
   return std::string("loadgate_") + lower;
 }
 
-void drop_option_schema(Connection& conn, char option) {
-  const std::string schema = option_schema(option);
+bool is_option_schema(const std::string& schema) {
+  static const std::regex kOptionSchema("loadgate_[a-z0-9_]{1,40}");
+  return std::regex_match(schema, kOptionSchema) && schema != "loadgate_meta";
+}
+
+void drop_option_schema(Connection& conn, char option) { drop_schema(conn, option_schema(option)); }
+
+void drop_schema(Connection& conn, const std::string& schema) {
+  if (!is_option_schema(schema)) {
+    throw std::invalid_argument("refusing to drop " + schema + ": not an option's schema");
+  }
   if (!is_marked(conn)) {
     throw InputError("database", "refusing to drop schema " + schema +
                                      ": the database carries no loadgate_meta.marker");

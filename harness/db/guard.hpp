@@ -1,6 +1,7 @@
 #pragma once
-// The safety guard (DESIGN.md "Ground rules"): loadgate creates and drops objects only in its
-// own schemas, and only in a database that carries its marker, loadgate_meta.marker.
+// The safety guard (docs/architecture.md "Rules every change keeps"): loadgate creates and drops
+// objects only in its own schemas, and only in a database that carries its marker,
+// loadgate_meta.marker.
 
 #include <string>
 
@@ -22,9 +23,18 @@ void ensure_marked(Connection& conn, bool allow_mark, const std::string& redacte
 /// any other letter: that is a programming error, never user input.
 std::string option_schema(char option);
 
-/// The only place loadgate issues DROP SCHEMA: DROP SCHEMA IF EXISTS loadgate_<x> CASCADE for
-/// option A, B or C (std::invalid_argument otherwise). Refuses with lg::InputError when the
-/// database is not marked, so a caller that skipped ensure_marked still cannot drop anything.
+/// True for the name of a schema an option may own: loadgate_<lowercase letters, digits, _>,
+/// never loadgate_meta (the guard's own).
+bool is_option_schema(const std::string& schema);
+
+/// The only place loadgate issues DROP SCHEMA: DROP SCHEMA IF EXISTS <schema> CASCADE for an
+/// option's schema (std::invalid_argument for a name is_option_schema refuses: the manifest
+/// loader refused it first, so that is a programming error). Refuses with lg::InputError when
+/// the database is not marked, so a caller that skipped ensure_marked still cannot drop
+/// anything.
+void drop_schema(Connection& conn, const std::string& schema);
+
+/// drop_schema of option A, B or C's schema.
 void drop_option_schema(Connection& conn, char option);
 
 }  // namespace lg::db

@@ -1,7 +1,7 @@
 #pragma once
 // Option C's `trigger` refresh strategy (issue 6, item 3): loadgate_c.product_search_live, a
 // typed copy of mv_product_search kept current by the row trigger product_search_live_sync on
-// loadgate_c.custom_posts (sql/schema/c_live.sql). The trigger is built disabled; these turn
+// loadgate_c.custom_posts (sql/options/C/live.sql). The trigger is built disabled; these turn
 // it on and off around a run.
 
 #include "harness/db/connection.hpp"

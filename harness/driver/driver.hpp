@@ -1,9 +1,9 @@
 #pragma once
-// What a VU asks a driver to do and what comes back. Drivers never time or record (STYLE rule 7).
+// What a VU asks a driver to do and what comes back. Drivers never time or record: the VU does,
+// so every driver is measured the same way.
 // Every driver runs on one event loop (a Boost.Asio io_context owned by one thread): its
 // operations are coroutines that suspend while the target works, so one thread drives many
-// VUs, as pgbench's -j threads and wrk's event loops do (REFERENCE.md "libpq: driving many
-// connections per thread", "Event-driven engines with Boost").
+// VUs, as pgbench's -j threads and wrk's event loops do (docs/engine.md).
 
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
@@ -20,7 +20,7 @@ namespace lg::driver {
 
 namespace asio = boost::asio;
 
-/// Hot-path error classes, counted per series (STYLE rule 8); see harness/core/error_class.hpp.
+/// Hot-path error classes, counted per series; see harness/core/error_class.hpp.
 using lg::ErrorClass;
 
 /// Where an HTTP response says its data came from (the `X-Read-Source` header of catalog-api;
@@ -46,7 +46,7 @@ struct Outcome {
 /// Text parameters $1..$n; nullopt binds NULL.
 using Params = std::vector<std::optional<std::string>>;
 
-/// One VU's connection to the system under test (STYLE rule 7): executes operation `id` (an index
+/// One VU's connection to the system under test: executes operation `id` (an index
 /// into the statements or request templates it was built with) and reports what happened.
 /// Drivers never time or record; implementations are chosen at construction (libpq or HTTP).
 ///

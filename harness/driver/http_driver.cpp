@@ -199,7 +199,7 @@ asio::awaitable<Outcome> HttpDriver::run(const workload::RequestTemplate& t) {
   in_flight_ = true;
   const bool reused = reused_;
   error_code ec = co_await attempt();
-  // A keep-alive socket the server closed while idle fails on first use (REFERENCE.md,
+  // A keep-alive socket the server closed while idle fails on first use (Boost.Beast,
   // cpp-httplib #1041/#1179): one retry on a fresh connection, within the same deadline.
   if (ec && reused && !canceled_ && stale_connection(ec)) {
     reset_parser();

@@ -1,8 +1,8 @@
 #pragma once
 // HTTP/1.1 driver for one VU on an event loop: one Boost.Beast tcp_stream (one keep-alive
 // socket, TCP_NODELAY) whose reads and writes are coroutines on the VU's io_context, so a loop
-// thread drives thousands of VUs with no select() cap (REFERENCE.md "Event-driven engines with
-// Boost"; "cpp-httplib 0.11.x client" for the limits this replaces). Plain http only.
+// thread drives thousands of VUs with no select() cap, which cpp-httplib's blocking client had
+// (docs/engine.md). Plain http only.
 
 #include <utility>
 // clang-format on

@@ -2,8 +2,8 @@
 // libpq driver for one VU on an event loop: one connection in non-blocking mode, every
 // statement prepared once, executed with PQsendQueryPrepared (extended protocol, like pgbench
 // -M prepared). The connection's socket is watched by the loop (PQsocket wrapped in an Asio
-// stream_descriptor), so a loop thread drives many connections (REFERENCE.md "libpq: driving
-// many connections per thread").
+// stream_descriptor), so a loop thread drives many connections (PostgreSQL manual, libpq
+// "Asynchronous Command Processing").
 
 #include <libpq-fe.h>
 

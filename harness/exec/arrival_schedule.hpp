@@ -1,7 +1,7 @@
 #pragma once
 // Pure arrival schedule for the open-model executors (k6 constant-arrival-rate and
 // ramping-arrival-rate): intended iteration start offsets, with no clocks, threads or sockets.
-// The executor sleeps until each offset and hands it to a free VU (STYLE rule 5).
+// The executor sleeps until each offset and hands it to a free VU.
 
 #include <cstddef>
 #include <cstdint>

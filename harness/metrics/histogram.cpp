@@ -85,7 +85,7 @@ std::optional<BucketLayout> BucketLayout::make(std::int64_t lowest, std::int64_t
   l.highest_ = highest;
   l.sig_figs_ = sig_figs;
   l.unit_magnitude_ = floor_log2(lowest);
-  // Every value up to 2·10^d must be resolved exactly (REFERENCE.md §2.4).
+  // Every value up to 2·10^d must be resolved exactly (HdrHistogram's AbstractHistogram).
   const std::int64_t single_unit_max = 2 * static_cast<std::int64_t>(std::pow(10, sig_figs));
   const int sub_bucket_count_magnitude = static_cast<int>(std::ceil(std::log2(single_unit_max)));
   l.sub_bucket_half_count_magnitude_ = sub_bucket_count_magnitude - 1;

@@ -1,7 +1,7 @@
 #pragma once
 // Log-linear latency histogram with HdrHistogram's bucket layout and percentile rule
-// (HdrHistogram AbstractHistogram.java; ../shared/REFERENCE.md §2.4). Values are integers in the
-// caller's unit; loadgate records microseconds. A value v is stored with a relative error of at
+// (HdrHistogram's AbstractHistogram.java; docs/architecture.md "Sources"). Values are integers in
+// the caller's unit; loadgate records microseconds. A value v is stored with a relative error of at
 // most 10^-sig_figs: every value in a bucket shares [lowest_equivalent(v), highest_equivalent(v)].
 
 #include <cstdint>

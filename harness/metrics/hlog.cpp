@@ -19,7 +19,7 @@ namespace {
 
 constexpr std::uint32_t kV2Cookie = 0x1c849313;
 constexpr std::uint32_t kV2CompressedCookie = 0x1c849314;
-// Readers ignore the word-size nibble (REFERENCE.md §2.3: `cookie & ~0xf0`).
+// Readers ignore the word-size nibble (HdrHistogram's decoder: `cookie & ~0xf0`).
 constexpr std::uint32_t kCookieMask = ~std::uint32_t{0xf0};
 constexpr std::size_t kHeaderSize = 40;
 constexpr std::size_t kWrapperSize = 8;
@@ -370,7 +370,8 @@ void handle_comment(std::string_view line, ReaderState& st) {
   }
 }
 
-// REFERENCE.md §2.1: without BaseTime, a first timestamp below StartTime means relative times.
+// HdrHistogram's HistogramLogReader: without BaseTime, a first timestamp below StartTime means
+// relative times.
 void deduce_base(double first_ts, ReaderState& st) {
   if (!st.seen_start) {
     st.log.start_epoch_s = first_ts;

@@ -1,6 +1,6 @@
 #pragma once
 // HdrHistogram interval logs (.hlog) and the V2 histogram encoding, written from the published
-// format description (../shared/REFERENCE.md §2.1–2.3; HdrHistogram's HistogramLogWriter /
+// format description (HdrHistogram's HistogramLogWriter /
 // HistogramLogReader documentation). The logs loadgate writes are read by HdrHistogram's own
 // tools, e.g. `java -cp HdrHistogram.jar org.HdrHistogram.HistogramLogProcessor -i latency.hlog
 // -o out -outputValueUnitRatio 1000 [-tag <tag>]`.
@@ -82,8 +82,8 @@ struct Hlog {
 
 /// Reads a log written by HlogWriter or by HdrHistogram's Java/C writers: `#` comments (with
 /// StartTime/BaseTime parsed out), the legend line, optional `Tag=`, fields split on
-/// [ ,\r\n] (REFERENCE.md §2.1). Throws std::invalid_argument naming the 1-based line number
-/// on a malformed line or histogram.
+/// [ ,\r\n] (HdrHistogram's HistogramLogReader). Throws std::invalid_argument naming the 1-based
+/// line number on a malformed line or histogram.
 Hlog read_hlog(std::istream& in);
 
 /// read_hlog without keeping the intervals: each one is handed to `on_interval` as it is read,

@@ -1,5 +1,5 @@
 #pragma once
-// Per-worker recording with interval snapshots (STYLE rule 2). Each VU or background activity
+// Per-worker recording with interval snapshots. Each VU or background activity
 // owns one RecorderShard; the collector calls Recorder::collect() to swap every shard's buffers
 // and merge what was recorded since the last call. Recording never locks or allocates.
 

@@ -8,7 +8,7 @@ namespace {
 
 using Entry = std::pair<std::string_view, MetricKind>;
 
-// The built-in metrics of DESIGN.md "Vocabulary", typed as k6 types its own.
+// The built-in metrics of docs/architecture.md "Vocabulary", typed as k6 types its own.
 constexpr std::array<Entry, 20> kBuiltins{{
     {"sql_duration", MetricKind::kTrend},
     {"sql_service_time", MetricKind::kTrend},

@@ -1,6 +1,6 @@
 #pragma once
 // latency.hlog: every interval's trend histograms streamed to an HdrHistogram interval log
-// (../shared/REFERENCE.md §2.1), one tag per series, so HdrHistogram's own tools
+// (HdrHistogram's HistogramLogWriter format), one tag per series, so HdrHistogram's own tools
 // (HistogramLogProcessor -outputValueUnitRatio 1000, the plotFiles viewer) can read a run.
 
 #include <filesystem>

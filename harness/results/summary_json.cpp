@@ -311,7 +311,6 @@ json option_json(const RunReport& r, const OptionReport& o) {
                {{"total_s", o.build.total()},
                 {"copy_s", o.build.copy_s},
                 {"indexes_s", o.build.indexes_s},
-                {"view_s", o.build.view_s},
                 {"vacuum_analyze_s", o.build.vacuum_s},
                 {"reused", o.build.reused}}},
               {"sizes", o.sizes},
@@ -324,7 +323,8 @@ json option_json(const RunReport& r, const OptionReport& o) {
               {"base_url", o.base_url},
               {"steps", steps_json(o)},
               {"refreshes", refreshes}};
-  out["build"]["live_s"] = o.build.live_s;
+  // One key per after-load file, named by its stem (option C: view_s, live_s).
+  for (const auto& [stem, seconds] : o.build.after_load) out["build"][stem + "_s"] = seconds;
   if (o.trials.size() > 1) {
     json trials = json::array();
     for (const auto& t : o.trials) {

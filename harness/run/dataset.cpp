@@ -152,14 +152,15 @@ void record_build(db::Connection& conn, char option, const datagen::ProductGener
 
 }  // namespace
 
-std::string schema_key(const std::filesystem::path& sql_dir, char option) {
-  const auto dir = sql_dir / "schema";
-  std::string text = datagen::schema_sql(dir, option) + '\0' + datagen::indexes_sql_of(dir, option);
-  if (option == 'C') {
-    text += '\0' + read_input_file(dir / "c_view.sql", "sql") + '\0' +
-            read_input_file(dir / "c_live.sql", "sql");
-  }
+std::string schema_key(const option::SchemaOption& option) {
+  // The manifest says where the rows land and in what format; the files say what is built.
+  std::string text = read_input_file(option.manifest, "option");
+  for (const auto& f : option.ddl_files()) text += '\0' + read_input_file(f, "ddl");
   return fnv1a_hex(text);
+}
+
+option::SchemaOption option_def(const std::filesystem::path& sql_dir, char option) {
+  return option::load_option(sql_dir / "options" / std::string(1, option));
 }
 
 std::optional<std::string> dataset_problem(db::Connection& conn, char option,
@@ -172,8 +173,9 @@ std::optional<std::string> dataset_problem(db::Connection& conn, char option,
            std::to_string(built->seed) + "; wanted " + std::to_string(gen.count()) + ", seed " +
            std::to_string(gen.seed());
   }
-  if (built->schema_key != schema_key(sql_dir, option))
-    return "sql/schema changed since it was built";
+  if (built->schema_key != schema_key(option_def(sql_dir, option))) {
+    return "the option's manifest or DDL files changed since it was built";
+  }
   try {
     const auto rec =
         conn.query("SELECT relations, load_xmin FROM loadgate_meta.dataset WHERE option = $1",
@@ -211,12 +213,13 @@ std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
       }
       std::fprintf(stderr, "option %c: rebuilding dataset: %s\n", option, why->c_str());
     }
-    const std::string key = schema_key(sql_dir, option);
+    const option::SchemaOption def = option_def(sql_dir, option);
+    const std::string key = schema_key(def);
     std::fprintf(stderr, "building option %c: %lld products, seed %llu\n", option,
                  static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
     // Forgotten first, recorded last: a build cut short is never taken for a complete one.
     conn.query("DELETE FROM loadgate_meta.dataset WHERE option = $1", {std::string(1, option)});
-    times.push_back(datagen::build_option(conn, option, gen, sql_dir, progress_line(option, stop)));
+    times.push_back(datagen::build_option(conn, def, gen, progress_line(option, stop)));
     record_build(conn, option, gen, key);
   }
   return times;

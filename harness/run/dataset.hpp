@@ -12,6 +12,7 @@
 #include "datagen/schema.hpp"
 #include "harness/core/stop.hpp"
 #include "harness/db/connection.hpp"
+#include "harness/option/schema_option.hpp"
 
 namespace lg::run {
 
@@ -41,10 +42,14 @@ std::vector<datagen::BuildTimes> build_dataset(
 /// complete).
 std::optional<BuiltDataset> built_dataset(db::Connection& conn, char option);
 
-/// Key of an option's DDL: a 64-bit FNV-1a hash, in hex, of the sql/schema text that builds it
-/// (tables, indexes and for C the view), so an edited .sql file makes earlier builds stale.
-/// Throws InputError when a file is missing.
-std::string schema_key(const std::filesystem::path& sql_dir, char option);
+/// Key of an option's build: a 64-bit FNV-1a hash, in hex, of its option.toml and every DDL
+/// file it lists, so an edited manifest or .sql file makes earlier builds stale. Throws
+/// InputError when a file cannot be read.
+std::string schema_key(const option::SchemaOption& option);
+
+/// The shipped or user option folder sql_dir/options/<option>, loaded (option::load_option).
+/// A bridge while the rest of the harness still names options by letter.
+option::SchemaOption option_def(const std::filesystem::path& sql_dir, char option);
 
 /// Why the option's dataset in the database is not the one `gen` would build with this
 /// sql_dir, or nullopt when it is (then it may be reused). Cheap checks, in order: the record's

@@ -495,7 +495,7 @@ void prepare_options(const scenario::Scenario& s, const datagen::ProductGenerato
     results::OptionReport o;
     o.option = s.database.options[i];
     o.build = build_times[i];
-    o.sizes = datagen::relation_sizes(admin, o.option);
+    o.sizes = datagen::relation_sizes(admin, option_def(sql_dir, o.option));
     report.options.push_back(std::move(o));
   }
 }

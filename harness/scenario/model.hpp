@@ -1,6 +1,6 @@
 #pragma once
-// The scenario a user writes (DESIGN.md "Scenario format"), parsed and validated into plain,
-// immutable structs. Nothing here touches threads, clocks or the database.
+// The scenario a user writes (docs/reference.md "Scenario format"), parsed and validated into
+// plain, immutable structs. Nothing here touches threads, clocks or the database.
 
 #include <cstdint>
 #include <filesystem>
@@ -51,7 +51,7 @@ struct ExecutorSpec {
   Nanos total_duration() const;
 };
 
-/// One weighted entry of the workload mix: sql/queries/<option>/<query>.sql.
+/// One weighted entry of the workload mix: sql/options/<option>/queries/<query>.sql.
 struct MixEntry {
   std::string query;
   int weight = 0;  ///< > 0
@@ -100,7 +100,7 @@ struct CheckSpec {
 
 /// One step of a journey: a SQL query or an HTTP request, then an optional think time.
 struct StepSpec {
-  std::string query;    ///< SQL step: sql/queries/<option>/<query>.sql; else empty
+  std::string query;    ///< SQL step: sql/options/<option>/queries/<query>.sql; else empty
   std::string request;  ///< HTTP step: [workload.requests.<request>]; else empty
   ThinkTime think;
   CheckSpec checks;
@@ -189,8 +189,8 @@ struct StalenessSpec {
   Nanos poll = 50 * kNanosPerMilli;  ///< how often the view is read (the lag's resolution)
 };
 
-/// The write mix (`[writer]`): weighted statements from sql/writes/<option>/ run on the option's
-/// write path by an arrival-rate executor of their own, beside the reads.
+/// The write mix (`[writer]`): weighted statements from sql/options/<option>/writes/ run on the
+/// option's write path by an arrival-rate executor of their own, beside the reads.
 struct WriterSpec {
   bool enabled = false;   ///< [writer] is present with a rate > 0 (or ramping stages)
   ExecutorSpec executor;  ///< constant-arrival-rate or ramping-arrival-rate, never warmed up
@@ -236,12 +236,12 @@ struct Scenario {
 };
 
 /// Parses and validates a scenario file with toml++. `known_queries` are the query names present
-/// for every option (from sql/queries/). Throws InputError with file:line:column and the field
-/// for: TOML syntax errors, unknown keys, wrong types, unknown queries, an empty stage list,
-/// negative or malformed durations, out-of-range numbers and malformed thresholds.
-/// A file that cannot be read (missing, a directory) is an InputError too. `known_writes` are the
-/// write names present for every option (sql/writes/); when empty, [writer.mix] names are not
-/// checked here (the run checks them against the catalog).
+/// for every option (from sql/options/<option>/queries/). Throws InputError with file:line:column
+/// and the field for: TOML syntax errors, unknown keys, wrong types, unknown queries, an empty
+/// stage list, negative or malformed durations, out-of-range numbers and malformed thresholds. A
+/// file that cannot be read (missing, a directory) is an InputError too. `known_writes` are the
+/// write names present for every option (sql/options/<option>/writes/); when empty, [writer.mix]
+/// names are not checked here (the run checks them against the catalog).
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::set<std::string>& known_queries,
                        const std::set<std::string>& known_writes = {});

@@ -1,6 +1,7 @@
 #pragma once
 // Think time as users write it after a journey step: "1s", "uniform(500ms, 1500ms)" or
-// "exponential(1s)" (DESIGN.md "Scenario format"). Text in, ThinkTime out; no clocks, no RNG.
+// "exponential(1s)" (docs/reference.md "Scenario format"). Text in, ThinkTime out; no clocks, no
+// RNG.
 
 #include <optional>
 #include <string>

@@ -135,12 +135,12 @@ Catalog Catalog::load(const std::filesystem::path& sql_dir) {
   Catalog catalog;
   for (char option : kOptions) {
     const std::string folder(1, option);
-    load_dir(sql_dir / "queries" / folder, option, catalog.queries_);
-    load_dir(sql_dir / "writes" / folder, option, catalog.writes_);
+    load_dir(sql_dir / "options" / folder / "queries", option, catalog.queries_);
+    load_dir(sql_dir / "options" / folder / "writes", option, catalog.writes_);
   }
   if (catalog.queries_.empty()) {
-    throw InputError(SourceLoc{(sql_dir / "queries").string(), 0, 0}, "queries",
-                     "no query files (<option>/<name>.sql) found");
+    throw InputError(SourceLoc{(sql_dir / "options").string(), 0, 0}, "queries",
+                     "no query files (<option>/queries/<name>.sql) found");
   }
   return catalog;
 }
@@ -150,8 +150,8 @@ const QuerySpec& Catalog::query(char option, const std::string& name) const {
   auto it = queries_.find({option, name});
   if (it == queries_.end()) {
     throw InputError("query", "no query '" + name + "' for option " + std::string(1, option) +
-                                  " (expected sql/queries/" + std::string(1, option) + "/" + name +
-                                  ".sql)");
+                                  " (expected sql/options/" + std::string(1, option) + "/queries/" +
+                                  name + ".sql)");
   }
   return it->second;
 }
@@ -184,7 +184,8 @@ const QuerySpec& Catalog::write(char option, const std::string& name) const {
   if (it == writes_.end()) {
     const std::string folder(1, option);
     throw InputError("writer", "no write statement '" + name + "' for option " + folder +
-                                   " (expected sql/writes/" + folder + "/" + name + ".sql)");
+                                   " (expected sql/options/" + folder + "/writes/" + name +
+                                   ".sql)");
   }
   return it->second;
 }

@@ -1,7 +1,7 @@
 #pragma once
-// The query catalog (issue 2, item 6): sql/queries/<A|B|C>/<name>.sql, each starting with a
+// The query catalog (issue 2, item 6): sql/options/<A|B|C>/queries/<name>.sql, each starting with a
 // `-- params: <generator> ...` header naming the parameter generators for $1..$n; and the write
-// mix's statements (issue 6, item 1), sql/writes/<A|B|C>/<name>.sql, with the same header.
+// mix's statements (issue 6, item 1), sql/options/<A|B|C>/writes/<name>.sql, with the same header.
 
 #include <filesystem>
 #include <map>
@@ -37,7 +37,7 @@ class Catalog {
   std::set<std::string> common_names() const;
   /// The option's query names, sorted.
   std::vector<std::string> names(char option) const;
-  /// The write statement sql/writes/<option>/<name>.sql (write path: loadgate_a.products,
+  /// The write statement sql/options/<option>/writes/<name>.sql (write path: loadgate_a.products,
   /// loadgate_b/c.custom_posts). Throws lg::InputError (field "writer") naming the missing file.
   const QuerySpec& write(char option, const std::string& name) const;
   /// Write statement names present for all of A, B and C.

@@ -18,9 +18,9 @@ namespace lg::workload {
 /// Number of values ($n slots) the named generator yields, or 0 for an unknown name.
 /// Reads: sku, slug, category, brand, page_offset (0, 20, ...), page (1-based, same draw),
 /// search_words, stock_limit, product_id (1 each) and price_range (2: low, high).
-/// Writes (sql/writes): write_id (an existing id, uniform in 2..N), write_price ("D.CC", the
-/// data's log-normal), write_stock (the data's distribution), write_status ('publish' with
-/// p=0.95 as in the data, else 'draft'), 1 each; new_product (10: id, sku, slug, name,
+/// Writes (sql/options/<option>/writes): write_id (an existing id, uniform in 2..N), write_price
+/// ("D.CC", the data's log-normal), write_stock (the data's distribution), write_status ('publish'
+/// with p=0.95 as in the data, else 'draft'), 1 each; new_product (10: id, sku, slug, name,
 /// description, category_id, brand, price, stock, status of ProductGenerator::make(id) for the
 /// next id of the generator's insert lane).
 int generator_arity(std::string_view name) noexcept;

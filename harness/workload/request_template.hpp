@@ -1,5 +1,5 @@
 #pragma once
-// HTTP request templates (DESIGN.md "request"): a method, a path such as
+// HTTP request templates (docs/architecture.md "Vocabulary"): a method, a path such as
 // "/api/products?categoryId={category}&page={page}" and an optional body, whose {placeholders}
 // are filled by the same parameter generators as SQL queries. A template compiles into a
 // QuerySpec (which generators to draw, as for a query's `-- params:` header) plus segments that

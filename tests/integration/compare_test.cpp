@@ -31,7 +31,7 @@ constexpr const char* kScenario =
 void write_sql_dir(const fs::path& to, bool slow) {
   fs::copy(fs::path(LOADGATE_SOURCE_DIR) / "sql", to, fs::copy_options::recursive);
   if (!slow) return;
-  std::ofstream(to / "queries" / "A" / "sku_lookup.sql")
+  std::ofstream(to / "options" / "A" / "queries" / "sku_lookup.sql")
       << "-- params: sku\n"
          "WITH pause AS (SELECT pg_sleep(0.005))\n"
          "SELECT id, sku, slug, name, description, category_id, brand, price, stock, status, "

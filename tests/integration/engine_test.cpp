@@ -48,7 +48,7 @@ class EngineAtScale : public ::testing::Test {
   static fs::path sql_dir(const fs::path& dir) {
     fs::copy(fs::path(LOADGATE_SOURCE_DIR) / "sql", dir / "sql", fs::copy_options::recursive);
     for (const char* option : {"A", "B", "C"}) {
-      std::ofstream(dir / "sql" / "queries" / option / "gate.sql")
+      std::ofstream(dir / "sql" / "options" / option / "queries" / "gate.sql")
           << "-- params:\nSELECT pg_advisory_xact_lock_shared(" << kLockKey << ");\n";
     }
     return dir / "sql";

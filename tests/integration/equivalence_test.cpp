@@ -10,6 +10,7 @@
 #include "datagen/schema.hpp"
 #include "harness/core/rng.hpp"
 #include "harness/db/guard.hpp"
+#include "harness/run/dataset.hpp"
 #include "harness/verify/verify.hpp"
 #include "harness/workload/params.hpp"
 #include "tests/integration/pg_fixture.hpp"
@@ -28,7 +29,7 @@ class Equivalence : public ::testing::Test {
     db::ensure_marked(*conn_, true, "test");
     data_ = std::make_unique<datagen::ProductGenerator>(kSeed, kProducts);
     for (char option : {'A', 'B', 'C'}) {
-      datagen::build_option(*conn_, option, *data_, kSqlDir, nullptr);
+      datagen::build_option(*conn_, run::option_def(kSqlDir, option), *data_, nullptr);
     }
     catalog_ = std::make_unique<workload::Catalog>(workload::Catalog::load(kSqlDir));
   }
@@ -98,9 +99,9 @@ TEST_F(Equivalence, ABrokenOptionIsReportedAsAMismatch) {
 }
 
 TEST_F(Equivalence, RelationSizesListTablesViewAndIndexes) {
-  const auto a = datagen::relation_sizes(*conn_, 'A');
-  const auto b = datagen::relation_sizes(*conn_, 'B');
-  const auto c = datagen::relation_sizes(*conn_, 'C');
+  const auto a = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, 'A'));
+  const auto b = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, 'B'));
+  const auto c = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, 'C'));
   auto count_kind = [](const nlohmann::json& sizes, const std::string& kind) {
     return std::count_if(sizes["relations"].begin(), sizes["relations"].end(),
                          [&](const nlohmann::json& r) { return r["kind"] == kind; });

@@ -261,7 +261,7 @@ fs::path sql_dir_with_slow_query(const fs::path& dir, const std::string& seconds
   const auto sql = dir / "sql";
   fs::copy(fs::path(LOADGATE_SOURCE_DIR) / "sql", sql, fs::copy_options::recursive);
   for (const char* option : {"A", "B", "C"}) {
-    write_file(sql / "queries" / option, "slow.sql",
+    write_file(sql / "options" / option / "queries", "slow.sql",
                "-- params:\nSELECT pg_sleep(" + seconds + ");\n");
   }
   return sql;

@@ -16,6 +16,7 @@
 #include "datagen/schema.hpp"
 #include "harness/core/rng.hpp"
 #include "harness/db/guard.hpp"
+#include "harness/run/dataset.hpp"
 #include "harness/verify/verify.hpp"
 #include "harness/workload/catalog.hpp"
 #include "harness/workload/params.hpp"
@@ -82,7 +83,7 @@ class WriteMix : public ::testing::Test {
     db::ensure_marked(*conn_, true, "test");
     data_ = std::make_unique<datagen::ProductGenerator>(kSeed, kProducts);
     for (char option : kOptions) {
-      datagen::build_option(*conn_, option, *data_, kSqlDir, nullptr);
+      datagen::build_option(*conn_, run::option_def(kSqlDir, option), *data_, nullptr);
     }
     catalog_ = std::make_unique<Catalog>(Catalog::load(kSqlDir));
     apply_mix();

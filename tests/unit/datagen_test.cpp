@@ -24,11 +24,11 @@ bool same(const Product& a, const Product& b) {
          a.created_at == b.created_at;
 }
 
-std::string copy_bytes(char option, const ProductGenerator& gen) {
+std::string copy_bytes(option::Landing landing, const ProductGenerator& gen) {
   char* data = nullptr;
   std::size_t size = 0;
   std::FILE* f = open_memstream(&data, &size);
-  write_copy_rows(option, gen, f);
+  write_copy_rows(landing, gen, f);
   std::fclose(f);
   std::string out(data, size);
   std::free(data);
@@ -78,10 +78,10 @@ TEST(ProductGenerator, SameSeedGivesIdenticalProducts) {
 
 TEST(ProductGenerator, SameSeedGivesIdenticalCopyBytes) {
   ProductGenerator a(7, 3000), b(7, 3000);
-  for (char option : {'A', 'B', 'C'}) {
-    const std::string bytes = copy_bytes(option, a);
-    EXPECT_EQ(bytes, copy_bytes(option, b)) << option;
-    EXPECT_EQ(std::count(bytes.begin(), bytes.end(), '\n'), 3000) << option;
+  for (const auto landing : {option::Landing::kTyped, option::Landing::kDocuments}) {
+    const std::string bytes = copy_bytes(landing, a);
+    EXPECT_EQ(bytes, copy_bytes(landing, b));
+    EXPECT_EQ(std::count(bytes.begin(), bytes.end(), '\n'), 3000);
   }
 }
 
@@ -90,7 +90,7 @@ TEST(ProductGenerator, DifferentSeedGivesDifferentProducts) {
   int differing = 0;
   for (std::int64_t id = 1; id <= 1000; ++id) differing += same(a.make(id), b.make(id)) ? 0 : 1;
   EXPECT_EQ(differing, 1000);
-  EXPECT_NE(copy_bytes('A', a), copy_bytes('A', b));
+  EXPECT_NE(copy_bytes(option::Landing::kTyped, a), copy_bytes(option::Landing::kTyped, b));
   EXPECT_NE(a.brands(), b.brands());
 }
 
@@ -110,13 +110,13 @@ TEST(ProductGenerator, MakeIsIndependentOfGenerationOrder) {
 
 TEST(ProductGenerator, CopyRowsCanBeSliced) {
   ProductGenerator gen(42, 1000);
-  const std::string all = copy_bytes('B', gen);
+  const std::string all = copy_bytes(option::Landing::kDocuments, gen);
   std::string parts;
   for (auto [first, last] : {std::pair{1, 400}, std::pair{401, 1000}}) {
     char* data = nullptr;
     std::size_t size = 0;
     std::FILE* f = open_memstream(&data, &size);
-    write_copy_rows('B', gen, f, first, last);
+    write_copy_rows(option::Landing::kDocuments, gen, f, first, last);
     std::fclose(f);
     parts.append(data, size);
     std::free(data);
@@ -244,14 +244,14 @@ TEST(CopyFormat, EscapesTextAndJsonSoValuesRoundTrip) {
   p.description = p.name + " and more";
   p.brand = "Br\"and\\";
   p.sku = "SKU-\t1";
-  const auto a = split_tabs(format_copy_row('A', p));
+  const auto a = split_tabs(format_copy_row(option::Landing::kTyped, p));
   ASSERT_EQ(a.size(), 12u);
   EXPECT_EQ(copy_unescape(a[1]), p.sku);
   EXPECT_EQ(copy_unescape(a[3]), p.name);
   EXPECT_EQ(copy_unescape(a[4]), p.description);
   EXPECT_EQ(copy_unescape(a[6]), p.brand);
 
-  const auto b = split_tabs(format_copy_row('B', p));
+  const auto b = split_tabs(format_copy_row(option::Landing::kDocuments, p));
   ASSERT_EQ(b.size(), 8u);
   EXPECT_EQ(copy_unescape(b[3]), p.name);
   const auto doc = nlohmann::json::parse(copy_unescape(b[7]));
@@ -266,10 +266,10 @@ TEST(CopyFormat, PricesAndTimestampsUsePostgresTextForms) {
   Product p = ProductGenerator(1, 1).make(1);
   p.price_cents = 105;
   p.created_at = 1709251199;  // 2024-02-29 23:59:59 UTC (leap day)
-  const auto a = split_tabs(format_copy_row('A', p));
+  const auto a = split_tabs(format_copy_row(option::Landing::kTyped, p));
   EXPECT_EQ(a[7], "1.05");
   EXPECT_EQ(a[10], "2024-02-29 23:59:59+00");
-  const auto b = split_tabs(format_copy_row('C', p));
+  const auto b = split_tabs(format_copy_row(option::Landing::kDocuments, p));
   EXPECT_NE(b[7].find("\"price\": 1.05"), std::string::npos) << b[7];
 }
 

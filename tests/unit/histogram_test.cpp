@@ -1,4 +1,5 @@
-// Histogram: HdrHistogram layout, percentile rule and merge semantics (REFERENCE.md §2.4).
+// Histogram: HdrHistogram layout, percentile rule and merge semantics (HdrHistogram's
+// AbstractHistogram).
 #include "harness/metrics/histogram.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
-// .hlog interval logs and the V2 encoding (REFERENCE.md §2.1–2.3; RFC 4648 for base64).
+// .hlog interval logs and the V2 encoding (HdrHistogram's log format and V2 encoding; RFC 4648 for
+// base64).
 #include "harness/metrics/hlog.hpp"
 
 #include <gtest/gtest.h>
@@ -14,7 +15,7 @@
 namespace lg::metrics {
 namespace {
 
-// First data line of HdrHistogram's tagged-Log.logV2.hlog (REFERENCE.md §2.1).
+// First data line of HdrHistogram's tagged-Log.logV2.hlog (HdrHistogram's HistogramLogReader).
 constexpr const char* kJavaVector =
     "HISTFAAAAEV42pNpmSzMwMCgyAABTBDKT4GBgdnNYMcCBvsPEBEJISEuATEZMQ4uASkhIR4nrxg9v2lMaxhvMekILGZkKm"
     "cC"

@@ -182,7 +182,8 @@ TEST_F(Params, EveryRepositoryWriteGetsItsParameterCount) {
     FAIL() << "a missing write statement must throw";
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), "writer");
-    EXPECT_NE(std::string(e.what()).find("sql/writes/B/no_such_write.sql"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("sql/options/B/writes/no_such_write.sql"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -330,14 +331,14 @@ class CatalogErrors : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() /
            ("lg_catalog_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_ / "queries" / "A");
+    std::filesystem::create_directories(dir_ / "options" / "A" / "queries");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string load_error(const std::string& text, const std::string& folder = "queries") {
-    std::filesystem::create_directories(dir_ / "writes" / "A");
+    std::filesystem::create_directories(dir_ / "options" / "A" / "writes");
     if (folder != "queries")
-      std::ofstream(dir_ / "queries" / "A" / "ok.sql") << "-- params:\nSELECT 1;\n";
-    std::ofstream(dir_ / folder / "A" / "q.sql") << text;
+      std::ofstream(dir_ / "options" / "A" / "queries" / "ok.sql") << "-- params:\nSELECT 1;\n";
+    std::ofstream(dir_ / "options" / "A" / folder / "q.sql") << text;
     try {
       Catalog::load(dir_);
     } catch (const InputError& e) {
@@ -379,9 +380,9 @@ TEST_F(CatalogErrors, WriteStatementsAreCheckedLikeQueries) {
 }
 
 TEST_F(CatalogErrors, WriteSqlNeedsThePriceStockHeader) {
-  std::ofstream(dir_ / "queries" / "A" / "ok.sql") << "-- params:\nSELECT 1;\n";
-  std::filesystem::create_directories(dir_ / "writes" / "A");
-  std::ofstream(dir_ / "writes" / "A" / "update_price_stock.sql")
+  std::ofstream(dir_ / "options" / "A" / "queries" / "ok.sql") << "-- params:\nSELECT 1;\n";
+  std::filesystem::create_directories(dir_ / "options" / "A" / "writes");
+  std::ofstream(dir_ / "options" / "A" / "writes" / "update_price_stock.sql")
       << "-- params: write_id write_stock write_price\nUPDATE t SET a = $2, b = $3 WHERE id = "
          "$1;\n";
   const Catalog catalog = Catalog::load(dir_);

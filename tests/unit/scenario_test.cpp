@@ -687,6 +687,10 @@ TEST(ScenarioHttp, MistakesNameTheirField) {
                     "unknown fault");
   expect_http_error("options = [\"C\"]", "options = [\"A\"]", "faults[0].action",
                     "needs option \"C\"");
+  // catalog-api reads C's view, which the trigger strategy never refreshes: stale reads would
+  // be recorded as current.
+  expect_http_error("[executor]", "[refresher]\nstrategy = \"trigger\"\n[executor]",
+                    "refresher.strategy", "never refreshes");
   expect_http_error("pre_allocated_vus = 4", "pre_allocated_vus = 100001",
                     "executor.pre_allocated_vus", "out of range");
   expect_http_error(

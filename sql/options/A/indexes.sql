@@ -1,4 +1,4 @@
--- Option A's read indexes: the same logical set as option C's view (c_view.sql), so an A-vs-C
+-- Option A's read indexes: the same logical set as option C's view (sql/options/C/view.sql), so an A-vs-C
 -- comparison measures the storage model, not index luck.
 CREATE UNIQUE INDEX products_sku_key ON loadgate_a.products (sku);
 CREATE UNIQUE INDEX products_slug_key ON loadgate_a.products (slug);

@@ -1,5 +1,5 @@
 -- Option A: a dedicated, typed products table. Tables only: secondary indexes are built after
--- the load (a_indexes.sql), which is faster than maintaining them row by row during COPY.
+-- the load (indexes.sql), which is faster than maintaining them row by row during COPY.
 CREATE SCHEMA loadgate_a;
 
 CREATE TABLE loadgate_a.products (

@@ -1,4 +1,4 @@
--- Option B's constraint and indexes, built after the load. Queries in sql/queries/B must use
+-- Option B's constraint and indexes, built after the load. Queries in sql/options/B/queries must use
 -- exactly these expressions: a different cast (::float8 for ::numeric) makes the planner fall
 -- back to a sequential scan.
 ALTER TABLE loadgate_b.custom_posts

@@ -1,7 +1,7 @@
 -- Option B: WordPress-style documents. Typed fields live in the JSONB "customFields":
 -- {"sku": text, "description": text, "categoryId": int, "brand": text,
 --  "price": number with 2 decimals, "stock": int}.
--- Tables only: the foreign key and secondary indexes come after the load (b_indexes.sql).
+-- Tables only: the foreign key and secondary indexes come after the load (indexes.sql).
 CREATE SCHEMA loadgate_b;
 
 CREATE TABLE loadgate_b.custom_post_types (

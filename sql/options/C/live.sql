@@ -1,7 +1,7 @@
 -- Option C, `trigger` refresh strategy (issue 6, item 3): instead of refreshing
 -- mv_product_search, a typed read table is kept current by a row trigger on custom_posts, in
 -- the writing transaction (the denormalization guide's answer for real-time data). Staleness is
--- zero; the cost moves onto every write. Applied after c_view.sql, so the view exists and is
+-- zero; the cost moves onto every write. Applied after view.sql, so the view exists and is
 -- fresh.
 
 -- The view's rows, recomputed from custom_posts. The SELECT is taken from the view's own
@@ -34,7 +34,7 @@ CREATE TABLE loadgate_c.product_search_live (
 );
 INSERT INTO loadgate_c.product_search_live SELECT * FROM loadgate_c.mv_product_search;
 
--- The view's indexes (c_view.sql); the primary key takes the place of its unique index on id
+-- The view's indexes (view.sql); the primary key takes the place of its unique index on id
 -- and is the upsert's conflict target.
 ALTER TABLE loadgate_c.product_search_live
   ADD CONSTRAINT product_search_live_pkey PRIMARY KEY (id);

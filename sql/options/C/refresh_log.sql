@@ -1,9 +1,8 @@
--- Option C's own tables. Its write side (custom_post_types, custom_posts and their indexes) is
--- option B's b.sql / b_indexes.sql moved to schema loadgate_c by the loader, so B and C always
--- share one definition; reads go to the materialized view loadgate_c.mv_product_search
--- (c_view.sql), built after the load.
+-- Option C's refresh log. Its write side (custom_post_types, custom_posts and their indexes) is
+-- option B's, in schema loadgate_c (tables.sql, indexes.sql); reads go to the materialized view
+-- loadgate_c.mv_product_search (view.sql), built after the load.
 
--- One row per refresh_product_search_with_logging() call (c_view.sql); failures are logged by
+-- One row per refresh_product_search_with_logging() call (view.sql); failures are logged by
 -- the refresher itself, because the function's own failure row rolls back with it.
 CREATE TABLE loadgate_c.mv_refresh_log (
   id bigserial PRIMARY KEY,

@@ -1,6 +1,6 @@
 -- Option C, read side: a materialized view that pre-extracts and casts the JSONB fields of
 -- loadgate_c.custom_posts into typed columns named and typed like option A's products, with
--- the same logical read indexes as option A (a_indexes.sql).
+-- the same logical read indexes as option A (sql/options/A/indexes.sql).
 CREATE MATERIALIZED VIEW loadgate_c.mv_product_search AS
 SELECT p.id,
        p."customFields"->>'sku' AS sku,
