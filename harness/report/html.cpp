@@ -188,10 +188,14 @@ std::string health_line(const json& option_summary) {
   return s;
 }
 
+// The option's read entries in summary.json: its queries, or its requests for an HTTP run.
+const json& read_entries(const RunData& run, const std::string& option) {
+  return json_at(run.option_summary(option), {run.is_http() ? "requests" : "queries"});
+}
+
 std::string entries_table(const RunData& run, const std::string& option) {
   const ReadSeries reads = read_series(run.is_http());
-  const char* section = reads.tag == "request" ? "requests" : "queries";
-  const json& entries = json_at(run.option_summary(option), {section});
+  const json& entries = read_entries(run, option);
   if (!entries.is_object() || entries.empty()) return "<p class=\"muted\">No reads measured.</p>\n";
   std::string t =
       "<table>\n" +
@@ -226,8 +230,7 @@ std::string median_ci(const json& figure, int decimals) {
 // from another before trusting a single number. Empty for a run of one trial.
 std::string trials_table(const RunData& run, const std::string& option) {
   const ReadSeries reads = read_series(run.is_http());
-  const char* section = reads.tag == "request" ? "requests" : "queries";
-  const json& entries = json_at(run.option_summary(option), {section});
+  const json& entries = read_entries(run, option);
   if (!entries.is_object()) return "";
   std::string t;
   double level = 0;
