@@ -11,15 +11,16 @@
 #                                    $SLOWDOWN, the tail by less): how many catch it, naming
 #                                    that query.
 #
-# Env: SCENARIO (default bench/gate.toml: 10K products, 5 s per option), TRIALS (default 7),
-# QUERY (default category_page), SLOWDOWN (default 0.2). Prints one line per comparison and a
-# total; the job folders stay in results/bench-gate/. Load goes to an embedded cluster only.
+# Env: SCENARIO (default bench/gate.toml: 10K products, 6 s per option), TRIALS (default 8, as
+# ci/nightly.sh), QUERY (default category_page), SLOWDOWN (default 0.2). Prints one line per
+# comparison and a total; the job folders stay in results/bench-gate/. Load goes to an embedded
+# cluster only.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:?usage: bench/nightly_gate.sh aa|power [N]}"
 n="${2:-10}"
 export SCENARIO="${SCENARIO:-$root/bench/gate.toml}"
-export TRIALS="${TRIALS:-7}"
+export TRIALS="${TRIALS:-8}"
 export BASELINE_REF=HEAD
 query="${QUERY:-category_page}"
 slowdown="${SLOWDOWN:-0.2}"

@@ -19,11 +19,16 @@ case "$mode" in
     sanitize="address,undefined"
     build="${BUILD_DIR:-$root/build-asan}"
     targets=(loadgate catalog-api loadgate_unit_tests loadgate_fault_tests)
+    # -O0: a third less compile time than -O1 (measured on http_driver.cpp, 26 s against 40 s),
+    # and these tests assert behaviour, not speed; ASan finds the same errors at either level.
+    opt="-O0"
     ;;
   tsan)
     sanitize="thread"
     build="${BUILD_DIR:-$root/build-tsan}"
     targets=(loadgate catalog-api loadgate_unit_tests loadgate_integration_tests)
+    # -O1: TSan's documented level, kept for the integration tests it runs at set rates.
+    opt="-O1"
     ;;
   *)
     echo "usage: ci/sanitize.sh asan|tsan [gtest flags]" >&2
@@ -32,9 +37,8 @@ case "$mode" in
 esac
 
 bash "$root/ci/install-deps.sh" --tests
-# -O1: the sanitizers' usual level (their own docs), and a build that takes half as long as -O2.
 # DEBUG_INFO=-g1 (ci/test.sh): line tables, all a sanitizer report's stack trace needs.
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 ${DEBUG_INFO:--g}" \
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$opt ${DEBUG_INFO:--g}" \
   -DLOADGATE_WERROR=ON -DLOADGATE_SANITIZE="$sanitize" -DLOADGATE_TESTS=ON -DLOADGATE_BENCH=OFF \
   >/dev/null
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -264,12 +266,27 @@ TEST(Histogram, ResetClearsAndAllowsReuse) {
   EXPECT_EQ(h.min(), 42);
 }
 
-// Resident memory of this process in bytes (/proc/self/statm, second field).
+// Resident memory of this process in bytes: the Rss of every mapping in /proc/self/smaps, less
+// AddressSanitizer's shadow (x86-64: 0x7fff8000 up to 0x10007fff8000, a byte per eight of ours).
+// The shadow of released pages stays resident (2.6 MB for the 12 MB below, at -O0), and it is
+// the sanitizer's memory, not the histogram's.
 std::int64_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::int64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  std::int64_t kb = 0;
+  bool counted = true;
+  while (std::getline(smaps, line)) {
+    const auto dash = line.find('-');
+    const auto space = line.find(' ');
+    if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) &&
+        dash != std::string::npos && dash < space) {
+      const auto start = std::stoull(line.substr(0, dash), nullptr, 16);
+      counted = start < 0x7fff8000ULL || start >= 0x10007fff8000ULL;
+    } else if (counted && line.rfind("Rss:", 0) == 0) {
+      kb += std::stoll(line.substr(4));
+    }
+  }
+  return kb * 1024;
 }
 
 // A long run's recorder shards see a few samples per interval spread over many buckets; reset
