@@ -11,6 +11,7 @@
 #include "harness/results/run_folder.hpp"
 #include "harness/results/series_file.hpp"
 #include "harness/run/dataset.hpp"
+#include "harness/run/run.hpp"
 #include "harness/scenario/model.hpp"
 #include "harness/verify/verify.hpp"
 #include "harness/workload/catalog.hpp"
@@ -19,21 +20,28 @@
 namespace lg::cli {
 namespace {
 
+// The options named on the command line, loaded from the sql folder, in that order.
+std::vector<option::SchemaOption> selected_options(const std::filesystem::path& sql_dir,
+                                                   const std::vector<std::string>& names) {
+  return option::select(run::load_options(sql_dir), names, "--options");
+}
+
 // The dataset verify compares: what was recorded, unless we build it now.
 datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyOptions& o,
+                                             const std::vector<option::SchemaOption>& options,
                                              bool build, const StopToken& stop) {
   if (build) {
     datagen::ProductGenerator gen(o.seed, o.products);
-    run::build_dataset(conn, o.options, gen, o.sql_dir, true, stop);
+    run::build_dataset(conn, options, gen, true, stop);
     return gen;
   }
   std::optional<run::BuiltDataset> first;
-  for (char option : o.options) {
+  for (const auto& option : o.options) {
     auto built = run::built_dataset(conn, option);
     if (!built) {
-      throw InputError("verify",
-                       std::string("option ") + option +
-                           " has no dataset; run loadgate datagen first or pass --rebuild");
+      throw InputError("verify", "option " + option +
+                                     " has no dataset; run loadgate datagen first or pass "
+                                     "--rebuild");
     }
     if (first && (built->seed != first->seed || built->products != first->products)) {
       throw InputError("verify", "options were built from different datasets; pass --rebuild");
@@ -45,8 +53,8 @@ datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyO
 
 // The parameter sets VU 0 would draw for a query (the first option that has it).
 void emit_params(const DatagenOptions& o, const datagen::ProductGenerator& gen, std::FILE* out) {
-  const auto catalog = workload::Catalog::load(o.sql_dir);
-  if (!catalog.common_names().count(o.emit_params)) {
+  const auto catalog = workload::Catalog::load(selected_options(o.sql_dir, o.options));
+  if (!catalog.common_names(o.options).count(o.emit_params)) {
     throw InputError("--emit-params", "unknown query \"" + o.emit_params + "\"");
   }
   workload::ParamGenerator params(gen, o.seed, 0);
@@ -78,12 +86,12 @@ std::vector<results::RunFolder> read_merge_inputs(const std::vector<std::filesys
 
 int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
   datagen::ProductGenerator gen(o.seed, o.products);
-  if (o.emit_copy != 0 || !o.emit_params.empty()) {
+  if (!o.emit_copy.empty() || !o.emit_params.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
         o.out.empty() ? stdout : std::fopen(o.out.c_str(), "w"),
         o.out.empty() ? +[](std::FILE*) { return 0; } : &std::fclose);
     if (!file) throw InfraError("cannot write " + o.out.string());
-    if (o.emit_copy != 0) {
+    if (!o.emit_copy.empty()) {
       const option::SchemaOption def = run::option_def(o.sql_dir, o.emit_copy);
       std::fprintf(stderr, "COPY target: %s\n", datagen::copy_target(def).c_str());
       datagen::write_copy_rows(def.landing, gen, file.get());
@@ -94,11 +102,12 @@ int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
   }
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
-  const auto times = run::build_dataset(conn, o.options, gen, o.sql_dir, o.rebuild, stop);
+  const auto times =
+      run::build_dataset(conn, selected_options(o.sql_dir, o.options), gen, o.rebuild, stop);
   for (std::size_t i = 0; i < o.options.size(); ++i) {
     const auto& t = times[i];
     if (t.reused) {
-      std::printf("option %c: %lld products, reused\n", o.options[i],
+      std::printf("option %s: %lld products, reused\n", o.options[i].c_str(),
                   static_cast<long long>(o.products));
       continue;
     }
@@ -109,9 +118,9 @@ int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
       after_load += part;
     }
     std::printf(
-        "option %c: %lld products in %.2f s (copy %.2f s = %.0f rows/s, indexes %.2f s%s, vacuum "
+        "option %s: %lld products in %.2f s (copy %.2f s = %.0f rows/s, indexes %.2f s%s, vacuum "
         "analyze %.2f s)\n",
-        o.options[i], static_cast<long long>(o.products), t.total(), t.copy_s,
+        o.options[i].c_str(), static_cast<long long>(o.products), t.total(), t.copy_s,
         static_cast<double>(o.products) / t.copy_s, t.indexes_s, after_load.c_str(), t.vacuum_s);
   }
   run::announce_kept(target);
@@ -119,12 +128,12 @@ int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
 }
 
 int execute_verify(const VerifyOptions& o, const StopToken& stop) {
-  const auto catalog = workload::Catalog::load(o.sql_dir);
+  const auto options = selected_options(o.sql_dir, o.options);
+  const auto catalog = workload::Catalog::load(options);
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
-  const auto gen = dataset_for_verify(conn, o, target.embedded || o.rebuild, stop);
-  const auto report =
-      verify::verify_options(conn, catalog, gen, o.options, o.param_sets, gen.seed());
+  const auto gen = dataset_for_verify(conn, o, options, target.embedded || o.rebuild, stop);
+  const auto report = verify::verify_options(conn, catalog, gen, options, o.param_sets, gen.seed());
   std::fputs(verify::format_report(report).c_str(), stdout);
   std::printf("dataset: %lld products, seed %llu\n", static_cast<long long>(gen.count()),
               static_cast<unsigned long long>(gen.seed()));
@@ -135,9 +144,10 @@ int execute_verify(const VerifyOptions& o, const StopToken& stop) {
 int execute_merge(const MergeOptions& o) {
   auto folders = read_merge_inputs(o.runs);
   const auto& first = folders.front();
-  const auto catalog = workload::Catalog::load(o.sql_dir);
+  const auto available = run::load_options(o.sql_dir);
+  const auto catalog = workload::Catalog::load(available);
   const auto s = scenario::parse_scenario(*first.scenario_text, first.dir / "scenario.toml",
-                                          catalog.common_names());
+                                          run::known_options(available, catalog));
   // Thresholds and tags only mean the same thing across runs of one scenario.
   for (const auto& run : folders) {
     if (*run.scenario_text != s.source_text) {
@@ -161,7 +171,7 @@ int execute_merge(const MergeOptions& o) {
   report.target = "merged";
   report.environment = {{"merged_from", sources}};
   report.series = results::merge_runs(runs);
-  for (char option : s.database.options) {
+  for (const auto& option : s.database.options) {
     results::OptionReport opt;
     opt.option = option;
     opt.measured = true;

@@ -1,9 +1,11 @@
 #include "harness/cli/options.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <sstream>
 
 #include "harness/core/errors.hpp"
+#include "harness/option/schema_option.hpp"
 #include "harness/scenario/model.hpp"
 
 namespace lg::cli {
@@ -125,7 +127,7 @@ Command parse_datagen(const std::vector<std::string>& args) {
   d.add_options()("products", po::value(&o.products), "number of products (1000..1000000)")(
       "seed", po::value(&o.seed), "generator seed")("options", po::value(&options),
                                                     "schema options to build, e.g. A,C")(
-      "emit-copy", po::value(&emit), "print option A|B|C's COPY rows instead of loading")(
+      "emit-copy", po::value(&emit), "print an option's COPY rows (e.g. A) instead of loading")(
       "emit-params", po::value(&o.emit_params),
       "print parameter sets of a query (one per line, tab-separated) instead of loading")(
       "count", po::value(&o.count), "parameter sets for --emit-params (default 100)")(
@@ -136,11 +138,15 @@ Command parse_datagen(const std::vector<std::string>& args) {
   if (parse_into(args, d, nullptr))
     return HelpRequest{help_of("usage: loadgate datagen [options]", d)};
   check_products(o.products);
-  o.options = parse_option_list(options, "--options");
-  if (!emit.empty()) o.emit_copy = parse_option_list(emit, "--emit-copy").at(0);
+  o.sql_dir = sql_dir_of(t);
+  o.options = parse_option_list(options, "--options", o.sql_dir);
+  if (!emit.empty()) {
+    const auto emit_list = parse_option_list(emit, "--emit-copy", o.sql_dir);
+    if (emit_list.size() != 1) throw InputError("--emit-copy", "expected one option, e.g. A");
+    o.emit_copy = emit_list.front();
+  }
   o.out = out;
   o.target = to_target(t);
-  o.sql_dir = sql_dir_of(t);
   return o;
 }
 
@@ -159,11 +165,11 @@ Command parse_verify(const std::vector<std::string>& args) {
   if (parse_into(args, d, nullptr))
     return HelpRequest{help_of("usage: loadgate verify [options]", d)};
   check_products(o.products);
-  o.options = parse_option_list(options, "--options");
+  o.sql_dir = sql_dir_of(t);
+  o.options = parse_option_list(options, "--options", o.sql_dir);
   if (o.options.size() < 2) throw InputError("--options", "verify needs at least two options");
   if (o.param_sets < 1) throw InputError("--param-sets", "must be at least 1");
   o.target = to_target(t);
-  o.sql_dir = sql_dir_of(t);
   return o;
 }
 
@@ -252,18 +258,23 @@ Command parse_compare(const std::vector<std::string>& args) {
 
 }  // namespace
 
-std::vector<char> parse_option_list(const std::string& text, const std::string& flag) {
-  std::vector<char> out;
+std::vector<std::string> parse_option_list(const std::string& text, const std::string& flag,
+                                           const std::filesystem::path& sql_dir) {
+  // An option is any folder of sql_dir/options with a manifest; its name is the folder's.
+  const auto available = option::discover({sql_dir / "options"});
+  std::vector<std::string> out;
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (item.size() != 1 || item[0] < 'A' || item[0] > 'C') {
-      throw InputError(flag, "expected A, B or C, got \"" + item + "\"");
+    if (option::find(available, item) == nullptr) {
+      throw InputError(flag, "unknown option \"" + item + "\"; options that exist in " +
+                                 (sql_dir / "options").string() + ": " +
+                                 option::list_names(available));
     }
-    for (char c : out) {
-      if (c == item[0]) throw InputError(flag, "option " + item + " given twice");
+    if (std::find(out.begin(), out.end(), item) != out.end()) {
+      throw InputError(flag, "option " + item + " given twice");
     }
-    out.push_back(item[0]);
+    out.push_back(item);
   }
   if (out.empty()) throw InputError(flag, "expected a list such as A,B,C");
   return out;

@@ -13,12 +13,13 @@
 
 namespace lg::cli {
 
-/// `loadgate datagen`: build options A/B/C from a seed, or print COPY rows with --emit-copy.
+/// `loadgate datagen`: build options (A, B, C by default) from a seed, or print COPY rows with
+/// --emit-copy.
 struct DatagenOptions {
   std::int64_t products = 10'000;
   std::uint64_t seed = 42;
-  std::vector<char> options{'A', 'B', 'C'};
-  char emit_copy = 0;         ///< 'A'|'B'|'C': write COPY text rows, touch no database
+  std::vector<std::string> options{"A", "B", "C"};  ///< option names (sql/options/<name>/)
+  std::string emit_copy;      ///< an option's name: write its COPY text rows, touch no database
   std::string emit_params;    ///< query name: print its parameter sets, touch no database
   int count = 100;            ///< parameter sets for --emit-params
   bool rebuild = false;       ///< build even if an intact dataset of the same key is there
@@ -27,11 +28,12 @@ struct DatagenOptions {
   std::filesystem::path sql_dir;
 };
 
-/// `loadgate verify`: same rows from A, B and C for K seeded parameter sets.
+/// `loadgate verify`: same rows from every option (A, B and C by default) for K seeded
+/// parameter sets.
 struct VerifyOptions {
   std::int64_t products = 10'000;
   std::uint64_t seed = 42;
-  std::vector<char> options{'A', 'B', 'C'};
+  std::vector<std::string> options{"A", "B", "C"};  ///< option names (sql/options/<name>/)
   int param_sets = 50;
   bool rebuild = false;  ///< rebuild the dataset even on an external database
   run::TargetOptions target;
@@ -56,7 +58,10 @@ using Command = std::variant<run::RunOptions, DatagenOptions, VerifyOptions, Mer
 /// missing subcommand.
 Command parse(int argc, char** argv);
 
-/// "A,B,C" -> {'A','B','C'}; throws InputError naming `flag` for anything else.
-std::vector<char> parse_option_list(const std::string& text, const std::string& flag);
+/// "A,B,C" -> {"A","B","C"}: names of options that exist (the folders under `sql_dir`/options).
+/// Throws InputError naming `flag` for an unknown name (listing the options that exist), a name
+/// given twice or an empty list.
+std::vector<std::string> parse_option_list(const std::string& text, const std::string& flag,
+                                           const std::filesystem::path& sql_dir);
 
 }  // namespace lg::cli

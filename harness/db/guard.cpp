@@ -1,6 +1,5 @@
 #include "harness/db/guard.hpp"
 
-#include <cctype>
 #include <regex>
 #include <stdexcept>
 
@@ -36,21 +35,10 @@ void ensure_marked(Connection& conn, bool allow_mark, const std::string& redacte
   });
 }
 
-std::string option_schema(char option) {
-  const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(option)));
-  if (lower != 'a' && lower != 'b' && lower != 'c') {
-    throw std::invalid_argument(std::string("schema option must be A, B or C, not '") + option +
-                                "'");
-  }
-  return std::string("loadgate_") + lower;
-}
-
 bool is_option_schema(const std::string& schema) {
   static const std::regex kOptionSchema("loadgate_[a-z0-9_]{1,40}");
   return std::regex_match(schema, kOptionSchema) && schema != "loadgate_meta";
 }
-
-void drop_option_schema(Connection& conn, char option) { drop_schema(conn, option_schema(option)); }
 
 void drop_schema(Connection& conn, const std::string& schema) {
   if (!is_option_schema(schema)) {

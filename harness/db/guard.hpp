@@ -19,10 +19,6 @@ bool is_marked(Connection& conn);
 /// `redacted_dsn` (redacted again here, so a password never reaches the message) and --mark-db.
 void ensure_marked(Connection& conn, bool allow_mark, const std::string& redacted_dsn);
 
-/// Schema of a schema option: 'A' -> "loadgate_a" (also 'a'). Throws std::invalid_argument for
-/// any other letter: that is a programming error, never user input.
-std::string option_schema(char option);
-
 /// True for the name of a schema an option may own: loadgate_<lowercase letters, digits, _>,
 /// never loadgate_meta (the guard's own).
 bool is_option_schema(const std::string& schema);
@@ -33,8 +29,5 @@ bool is_option_schema(const std::string& schema);
 /// the database is not marked, so a caller that skipped ensure_marked still cannot drop
 /// anything.
 void drop_schema(Connection& conn, const std::string& schema);
-
-/// drop_schema of option A, B or C's schema.
-void drop_option_schema(Connection& conn, char option);
 
 }  // namespace lg::db

@@ -245,4 +245,24 @@ const SchemaOption* find(const std::vector<SchemaOption>& options, const std::st
   return nullptr;
 }
 
+std::string list_names(const std::vector<SchemaOption>& options) {
+  std::string out;
+  for (const auto& o : options) out += (out.empty() ? "" : ", ") + o.name;
+  return out.empty() ? "(none)" : out;
+}
+
+std::vector<SchemaOption> select(const std::vector<SchemaOption>& options,
+                                 const std::vector<std::string>& names, const std::string& field) {
+  std::vector<SchemaOption> out;
+  for (const auto& name : names) {
+    const SchemaOption* o = find(options, name);
+    if (o == nullptr) {
+      throw InputError(
+          field, "unknown option \"" + name + "\"; options that exist: " + list_names(options));
+    }
+    out.push_back(*o);
+  }
+  return out;
+}
+
 }  // namespace lg::option

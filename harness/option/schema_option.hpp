@@ -110,4 +110,12 @@ std::vector<SchemaOption> discover(const std::vector<std::filesystem::path>& roo
 /// The option called `name` in `options`, or nullptr.
 const SchemaOption* find(const std::vector<SchemaOption>& options, const std::string& name);
 
+/// "A, B, C": the names of `options` in their order, for messages that list what exists.
+std::string list_names(const std::vector<SchemaOption>& options);
+
+/// The options called `names`, in that order. Throws lg::InputError (field `field`) naming
+/// the first name that is not in `options` and listing those that are.
+std::vector<SchemaOption> select(const std::vector<SchemaOption>& options,
+                                 const std::vector<std::string>& names, const std::string& field);
+
 }  // namespace lg::option

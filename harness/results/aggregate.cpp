@@ -31,9 +31,10 @@ std::string failed_metric_for(const std::string& trend_metric) {
   return trend_metric + "_failed";
 }
 
-void RunAggregate::begin_option(char option, const std::vector<metrics::SlotSpec>& slots,
+void RunAggregate::begin_option(const std::string& option,
+                                const std::vector<metrics::SlotSpec>& slots,
                                 const scenario::ExecutorSpec& spec, int trial, Nanos offset) {
-  option_ = std::string(1, option);
+  option_ = option;
   trial_ = trial;
   offset_ = offset;
   spec_ = &spec;

@@ -41,7 +41,7 @@ class RunAggregate {
   /// `trial` tag (the same results keys as before trials). `offset` (ns) is added to interval
   /// times in timeseries rows: the time since the option's first trial started, so that the
   /// trials of one option follow each other on one time axis.
-  void begin_option(char option, const std::vector<metrics::SlotSpec>& slots,
+  void begin_option(const std::string& option, const std::vector<metrics::SlotSpec>& slots,
                     const scenario::ExecutorSpec& spec, int trial = 0, Nanos offset = 0);
   /// Adds one interval of the current option.
   void add_interval(const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data);

@@ -15,7 +15,7 @@ std::string fmt(const char* f, auto... args) {
 
 // Failures by class over the option's operations, lost connections, the target's exit.
 std::string health_lines(const RunReport& r, const OptionReport& o) {
-  const std::string opt(1, o.option);
+  const std::string& opt = o.option;
   ErrorCounts errors{};
   std::int64_t lost = 0, reconnects = 0;
   for (const auto& s : r.series) {
@@ -94,7 +94,7 @@ std::string trials_table(const RunReport& r, const std::string& opt) {
 }
 
 std::string option_table(const RunReport& r, const OptionReport& o) {
-  const std::string opt(1, o.option);
+  const std::string& opt = o.option;
   std::string out = fmt("\noption %s%s\n", opt.c_str(), o.measured ? "" : "  (not measured)");
   out += fmt("  %-22s %8s %9s %6s %9s %9s %9s %9s\n", "query", "count", "rate/s", "errors",
              "p50 ms", "p95 ms", "p99 ms", "max ms");

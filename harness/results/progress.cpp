@@ -9,7 +9,7 @@ constexpr Nanos kPlainEvery = 5 * kNanosPerSecond;
 
 }  // namespace
 
-void ProgressLine::begin_option(char option, const scenario::ExecutorSpec& spec,
+void ProgressLine::begin_option(const std::string& option, const scenario::ExecutorSpec& spec,
                                 const std::vector<metrics::SlotSpec>& slots) {
   option_ = option;
   spec_ = &spec;
@@ -47,9 +47,10 @@ void ProgressLine::interval(const exec::IntervalInfo& info,
 std::string ProgressLine::line(const exec::IntervalInfo& info, double rate, int refreshes) const {
   char buf[256];
   std::snprintf(buf, sizeof buf,
-                "option %c  stage %-10s %5.1fs/%.0fs  VUs %3d  %8.1f reads/s  p95 %7.3f ms  "
+                "option %s  stage %-10s %5.1fs/%.0fs  VUs %3d  %8.1f reads/s  p95 %7.3f ms  "
                 "errors %lld  refreshes %d",
-                option_, stage_tag(*spec_, info.stage).c_str(), static_cast<double>(info.end) / 1e9,
+                option_.c_str(), stage_tag(*spec_, info.stage).c_str(),
+                static_cast<double>(info.end) / 1e9,
                 static_cast<double>(spec_->total_duration()) / 1e9, info.vus, rate,
                 static_cast<double>(reads_.value_at_percentile(95)) / 1000.0,
                 static_cast<long long>(errors_), refreshes);

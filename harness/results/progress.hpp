@@ -18,7 +18,7 @@ class ProgressLine {
  public:
   ProgressLine(std::FILE* out, bool tty) : out_(out), tty_(tty) {}
   /// Starts a new option: resets the running totals.
-  void begin_option(char option, const scenario::ExecutorSpec& spec,
+  void begin_option(const std::string& option, const scenario::ExecutorSpec& spec,
                     const std::vector<metrics::SlotSpec>& slots);
   /// Folds one interval in and redraws (terminal) or prints every 5 s (plain).
   /// `refreshes` is the number of refreshes started so far.
@@ -32,7 +32,7 @@ class ProgressLine {
 
   std::FILE* out_;
   bool tty_;
-  char option_ = 'A';
+  std::string option_;
   const scenario::ExecutorSpec* spec_ = nullptr;
   std::vector<bool> is_read_;  ///< per slot: an sql_duration read
   metrics::Histogram reads_;

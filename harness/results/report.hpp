@@ -30,7 +30,7 @@ struct TrialReport {
 };
 
 struct OptionReport {
-  char option = 'A';
+  std::string option;                      ///< the option's name, e.g. "A"
   datagen::BuildTimes build;               ///< dataset load, indexes, view, VACUUM ANALYZE
   nlohmann::json sizes;                    ///< relation -> bytes
   std::optional<double> buffer_hit_ratio;  ///< measured part only; nullopt if no block was read

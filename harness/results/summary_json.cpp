@@ -53,7 +53,7 @@ json scenario_json(const scenario::Scenario& s) {
     journeys[j.name] = {{"weight", j.weight}, {"steps", steps}};
   }
   json options = json::array();
-  for (char o : s.database.options) options.push_back(std::string(1, o));
+  for (const auto& o : s.database.options) options.push_back(o);
   json thresholds = json::object();
   for (const auto& t : s.thresholds) thresholds[t.selector].push_back(t.source);
   return {{"name", s.name},
@@ -244,7 +244,7 @@ json option_checks_json(const RunReport& r, const std::string& opt) {
 // operation, connections lost and re-established (VUs' counts, background activities'
 // events with their times), refreshes that failed for good, how the system under test exited.
 json health_json(const RunReport& r, const OptionReport& o) {
-  const std::string opt(1, o.option);
+  const std::string& opt = o.option;
   ErrorCounts errors{};
   for (const auto& s : r.series) {
     if ((s.metric != "sql_duration" && s.metric != "http_req_duration") ||
@@ -278,7 +278,7 @@ json health_json(const RunReport& r, const OptionReport& o) {
 }
 
 json option_json(const RunReport& r, const OptionReport& o) {
-  const std::string opt(1, o.option);
+  const std::string& opt = o.option;
   json queries = json::object();
   for (const auto& q : tag_values(r.series, "sql_duration", "query")) {
     Tags f = make_tags({{"option", opt}, {"query", q}, {"kind", "read"}});
@@ -395,7 +395,7 @@ json invariants_json(const RunReport& r) {
 
 void write_summary_json(const RunReport& r, const std::filesystem::path& file) {
   json options = json::object();
-  for (const auto& o : r.options) options[std::string(1, o.option)] = option_json(r, o);
+  for (const auto& o : r.options) options[o.option] = option_json(r, o);
   json doc = {
       {"run",
        {{"id", r.run_id},

@@ -35,7 +35,7 @@ std::vector<std::string> arguments(const ApiOptions& o, const std::string& binar
           "--dsn",
           o.conninfo,
           "--option",
-          std::string(1, o.option),
+          o.option,
           "--host",
           "127.0.0.1",
           "--port",
@@ -121,7 +121,7 @@ ApiProcess::ApiProcess(const ApiOptions& options, Nanos wait) {
   const auto at = line.find(kListening);
   if (at == std::string::npos) {
     stop();
-    throw InfraError("catalog-api (option " + std::string(1, options.option) + ") did not start" +
+    throw InfraError("catalog-api (option " + options.option + ") did not start" +
                      log_tail(options.log));
   }
   base_url_ = line.substr(at + kListening.size());

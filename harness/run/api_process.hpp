@@ -15,8 +15,8 @@ namespace lg::run {
 
 /// What to start catalog-api with.
 struct ApiOptions {
-  std::string conninfo;  ///< the run's database
-  char option = 'C';
+  std::string conninfo;          ///< the run's database
+  std::string option = "C";      ///< the option's name, passed to catalog-api --option
   int pool = 16;                 ///< database connections
   int threads = 64;              ///< server threads: >= concurrent keep-alive clients
   int mv_rollout_percent = 100;  ///< option C's initial share of listing reads on the view

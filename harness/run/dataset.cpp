@@ -14,20 +14,33 @@
 namespace lg::run {
 namespace {
 
-// Where an option's rows are written, and (C only) the view its reads go to.
+// Where an option's rows are written, and the other relations its reads see (C: the view),
+// which must hold the same products.
 struct Tables {
   std::string write_table;
-  std::string sku_expr;  // the product's sku in write_table
+  std::string sku_expr;  // the product's sku in write_table, as its landing format stores it
   std::string price_expr;
-  std::string view;  // empty for A and B
+  std::vector<std::string> derived;  // typed (sku, price columns), e.g. a materialized view
 };
 
-Tables tables_of(char option) {
-  if (option == 'A') return {"loadgate_a.products", "sku", "price", ""};
-  const std::string schema = option == 'B' ? "loadgate_b" : "loadgate_c";
-  return {schema + ".custom_posts", "\"customFields\"->>'sku'",
-          "(\"customFields\"->>'price')::numeric",
-          option == 'C' ? "loadgate_c.mv_product_search" : ""};
+Tables tables_of(const option::SchemaOption& o) {
+  Tables t;
+  t.write_table = o.write_relation;
+  if (o.landing == option::Landing::kTyped) {
+    t.sku_expr = "sku";
+    t.price_expr = "price";
+  } else {
+    t.sku_expr = "\"customFields\"->>'sku'";
+    t.price_expr = "(\"customFields\"->>'price')::numeric";
+  }
+  auto add = [&t](const std::string& relation) {
+    if (relation.empty() || relation == t.write_table) return;
+    if (std::find(t.derived.begin(), t.derived.end(), relation) != t.derived.end()) return;
+    t.derived.push_back(relation);
+  };
+  add(o.read_relation);
+  if (o.view) add(o.view->relation);
+  return t;
 }
 
 void ensure_meta_table(db::Connection& conn) {
@@ -43,27 +56,27 @@ void ensure_meta_table(db::Connection& conn) {
 }
 
 // One progress line, rewritten in place on a terminal and printed every 10% otherwise.
-datagen::ProgressFn progress_line(char option, const StopToken& stop) {
+datagen::ProgressFn progress_line(const std::string& option, const StopToken& stop) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   auto last_decile = std::make_shared<std::int64_t>(-1);
   return [option, tty, last_decile, stop](std::int64_t done, std::int64_t total) {
     if (stop.stop_requested()) throw Interrupted();
     const std::int64_t decile = total > 0 ? done * 10 / total : 10;
     if (tty) {
-      std::fprintf(stderr, "\r  option %c: %lld / %lld rows", option, static_cast<long long>(done),
-                   static_cast<long long>(total));
+      std::fprintf(stderr, "\r  option %s: %lld / %lld rows", option.c_str(),
+                   static_cast<long long>(done), static_cast<long long>(total));
       if (done == total) std::fputc('\n', stderr);
     } else if (decile != *last_decile) {
       *last_decile = decile;
-      std::fprintf(stderr, "  option %c: %lld / %lld rows\n", option, static_cast<long long>(done),
-                   static_cast<long long>(total));
+      std::fprintf(stderr, "  option %s: %lld / %lld rows\n", option.c_str(),
+                   static_cast<long long>(done), static_cast<long long>(total));
     }
   };
 }
 
 // Digest of the option schema's relations, index definitions and triggers (with their enabled
 // state): a dropped, added or renamed index, table or view changes it.
-std::string relations_digest(db::Connection& conn, char option) {
+std::string relations_digest(db::Connection& conn, const option::SchemaOption& option) {
   return std::string(
       conn.query("SELECT md5(coalesce((SELECT string_agg(c.relname || ':' || "
                  "c.relkind::text || ':' || CASE WHEN c.relkind = 'i' THEN "
@@ -75,7 +88,7 @@ std::string relations_digest(db::Connection& conn, char option) {
                  "t.tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                  "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 "
                  "AND NOT t.tgisinternal), ''))",
-                 {db::option_schema(option)})
+                 {option.schema})
           .get(0, 0));
 }
 
@@ -115,8 +128,8 @@ std::string sample_problem(db::Connection& conn, const std::string& table, const
 }
 
 // The data checks of dataset_problem (after the key matched); a reason or "".
-std::string data_problem(db::Connection& conn, char option, const datagen::ProductGenerator& gen,
-                         const std::string& load_xmin) {
+std::string data_problem(db::Connection& conn, const option::SchemaOption& option,
+                         const datagen::ProductGenerator& gen, const std::string& load_xmin) {
   const Tables t = tables_of(option);
   const std::string n = std::to_string(gen.count());
   const auto r =
@@ -129,16 +142,20 @@ std::string data_problem(db::Connection& conn, char option, const datagen::Produ
     return std::string(r.get(0, 1)) + " rows of " + t.write_table +
            " were inserted or updated after the build";
   }
-  if (!t.view.empty() && scalar_int(conn, "SELECT count(*) FROM " + t.view) != gen.count()) {
-    return t.view + " does not have " + n + " rows";
+  for (const auto& relation : t.derived) {
+    if (scalar_int(conn, "SELECT count(*) FROM " + relation) != gen.count()) {
+      return relation + " does not have " + n + " rows";
+    }
   }
   std::string why = sample_problem(conn, t.write_table, t.sku_expr, t.price_expr, gen);
-  if (why.empty() && !t.view.empty()) why = sample_problem(conn, t.view, "sku", "price", gen);
+  for (const auto& relation : t.derived) {
+    if (why.empty()) why = sample_problem(conn, relation, "sku", "price", gen);
+  }
   return why;
 }
 
-void record_build(db::Connection& conn, char option, const datagen::ProductGenerator& gen,
-                  const std::string& key) {
+void record_build(db::Connection& conn, const option::SchemaOption& option,
+                  const datagen::ProductGenerator& gen, const std::string& key) {
   // Every row was loaded by one COPY transaction, so product 1's xmin is all of theirs.
   const std::string xmin(
       conn.query("SELECT xmin::text FROM " + tables_of(option).write_table + " WHERE id = 1")
@@ -146,7 +163,7 @@ void record_build(db::Connection& conn, char option, const datagen::ProductGener
   conn.query(
       "INSERT INTO loadgate_meta.dataset(option, products, seed, schema_key, relations, "
       "load_xmin) VALUES ($1, $2, $3, $4, $5, $6)",
-      {std::string(1, option), std::to_string(gen.count()), std::to_string(gen.seed()), key,
+      {option.name, std::to_string(gen.count()), std::to_string(gen.seed()), key,
        relations_digest(conn, option), xmin});
 }
 
@@ -159,27 +176,25 @@ std::string schema_key(const option::SchemaOption& option) {
   return fnv1a_hex(text);
 }
 
-option::SchemaOption option_def(const std::filesystem::path& sql_dir, char option) {
-  return option::load_option(sql_dir / "options" / std::string(1, option));
+option::SchemaOption option_def(const std::filesystem::path& sql_dir, const std::string& name) {
+  return option::load_option(sql_dir / "options" / name);
 }
 
-std::optional<std::string> dataset_problem(db::Connection& conn, char option,
-                                           const datagen::ProductGenerator& gen,
-                                           const std::filesystem::path& sql_dir) {
-  const auto built = built_dataset(conn, option);
+std::optional<std::string> dataset_problem(db::Connection& conn, const option::SchemaOption& option,
+                                           const datagen::ProductGenerator& gen) {
+  const auto built = built_dataset(conn, option.name);
   if (!built) return "no completed build is recorded";
   if (built->products != gen.count() || built->seed != gen.seed()) {
     return "it has " + std::to_string(built->products) + " products, seed " +
            std::to_string(built->seed) + "; wanted " + std::to_string(gen.count()) + ", seed " +
            std::to_string(gen.seed());
   }
-  if (built->schema_key != schema_key(option_def(sql_dir, option))) {
+  if (built->schema_key != schema_key(option)) {
     return "the option's manifest or DDL files changed since it was built";
   }
   try {
-    const auto rec =
-        conn.query("SELECT relations, load_xmin FROM loadgate_meta.dataset WHERE option = $1",
-                   {std::string(1, option)});
+    const auto rec = conn.query(
+        "SELECT relations, load_xmin FROM loadgate_meta.dataset WHERE option = $1", {option.name});
     if (relations_digest(conn, option) != std::string(rec.get(0, 0))) {
       return "its tables, views, indexes or triggers changed since it was built";
     }
@@ -192,18 +207,18 @@ std::optional<std::string> dataset_problem(db::Connection& conn, char option,
 }
 
 std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
-                                               const std::vector<char>& options,
+                                               const std::vector<option::SchemaOption>& options,
                                                const datagen::ProductGenerator& gen,
-                                               const std::filesystem::path& sql_dir,
                                                bool force_rebuild, const StopToken& stop) {
   ensure_meta_table(conn);
   std::vector<datagen::BuildTimes> times;
-  for (char option : options) {
-    const auto built = built_dataset(conn, option);
+  for (const option::SchemaOption& def : options) {
+    const char* option = def.name.c_str();
+    const auto built = built_dataset(conn, def.name);
     if (!force_rebuild && built) {
-      const auto why = dataset_problem(conn, option, gen, sql_dir);
+      const auto why = dataset_problem(conn, def, gen);
       if (!why) {
-        std::fprintf(stderr, "option %c: reusing dataset (%lld products, seed %llu, built %s)\n",
+        std::fprintf(stderr, "option %s: reusing dataset (%lld products, seed %llu, built %s)\n",
                      option, static_cast<long long>(built->products),
                      static_cast<unsigned long long>(built->seed), built->built_at.c_str());
         datagen::BuildTimes kept;
@@ -211,27 +226,36 @@ std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
         times.push_back(kept);
         continue;
       }
-      std::fprintf(stderr, "option %c: rebuilding dataset: %s\n", option, why->c_str());
+      std::fprintf(stderr, "option %s: rebuilding dataset: %s\n", option, why->c_str());
     }
-    const option::SchemaOption def = option_def(sql_dir, option);
     const std::string key = schema_key(def);
-    std::fprintf(stderr, "building option %c: %lld products, seed %llu\n", option,
+    std::fprintf(stderr, "building option %s: %lld products, seed %llu\n", option,
                  static_cast<long long>(gen.count()), static_cast<unsigned long long>(gen.seed()));
     // Forgotten first, recorded last: a build cut short is never taken for a complete one.
-    conn.query("DELETE FROM loadgate_meta.dataset WHERE option = $1", {std::string(1, option)});
-    times.push_back(datagen::build_option(conn, def, gen, progress_line(option, stop)));
-    record_build(conn, option, gen, key);
+    conn.query("DELETE FROM loadgate_meta.dataset WHERE option = $1", {def.name});
+    times.push_back(datagen::build_option(conn, def, gen, progress_line(def.name, stop)));
+    record_build(conn, def, gen, key);
   }
   return times;
 }
 
-std::optional<BuiltDataset> built_dataset(db::Connection& conn, char option) {
+std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
+                                               const std::vector<char>& letters,
+                                               const datagen::ProductGenerator& gen,
+                                               const std::filesystem::path& sql_dir,
+                                               bool force_rebuild, const StopToken& stop) {
+  std::vector<option::SchemaOption> options;
+  for (const char letter : letters) options.push_back(option_def(sql_dir, std::string(1, letter)));
+  return build_dataset(conn, options, gen, force_rebuild, stop);
+}
+
+std::optional<BuiltDataset> built_dataset(db::Connection& conn, const std::string& option) {
   ensure_meta_table(conn);
   auto r = conn.query(
       "SELECT products, seed, schema_key, "
       "to_char(built_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
       "FROM loadgate_meta.dataset WHERE option = $1",
-      {std::string(1, option)});
+      {option});
   if (r.rows() == 0) return std::nullopt;
   return BuiltDataset{std::stoll(std::string(r.get(0, 0))), std::stoull(std::string(r.get(0, 1))),
                       std::string(r.get(0, 2)), std::string(r.get(0, 3))};

@@ -26,40 +26,48 @@ struct BuiltDataset {
 };
 
 /// Builds every option in `options` (drop, create, COPY, indexes, ANALYZE), printing a progress
-/// line on stderr, and records (products, seed, schema_key) per option. Returns the phase times
-/// per option, in `options` order.
+/// line on stderr, and records (products, seed, schema_key) per option under its name. Returns
+/// the phase times per option, in `options` order.
 /// force_rebuild false: an option whose recorded build has the same key and passes
 /// dataset_problem() is kept as is (BuildTimes::reused, a "reusing dataset" line on stderr);
 /// any other recorded build is rebuilt with a one-line reason on stderr. true (the default, what
 /// verify --rebuild and the embedded cluster need) always builds.
 /// Throws what datagen::build_option throws, and Interrupted when `stop` is requested during a
 /// load.
+std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
+                                               const std::vector<option::SchemaOption>& options,
+                                               const datagen::ProductGenerator& gen,
+                                               bool force_rebuild = true,
+                                               const StopToken& stop = {});
+
+/// Bridge for bench/schema_bench.cpp, which still names options by letter: build_dataset of
+/// the folders sql_dir/options/<letter>. Nothing else may use it.
 std::vector<datagen::BuildTimes> build_dataset(
-    db::Connection& conn, const std::vector<char>& options, const datagen::ProductGenerator& gen,
+    db::Connection& conn, const std::vector<char>& letters, const datagen::ProductGenerator& gen,
     const std::filesystem::path& sql_dir, bool force_rebuild = true, const StopToken& stop = {});
 
-/// The recorded dataset of an option, or nullopt if it was never built (or a build did not
-/// complete).
-std::optional<BuiltDataset> built_dataset(db::Connection& conn, char option);
+/// The recorded dataset of the option called `option`, or nullopt if it was never built (or a
+/// build did not complete).
+std::optional<BuiltDataset> built_dataset(db::Connection& conn, const std::string& option);
 
 /// Key of an option's build: a 64-bit FNV-1a hash, in hex, of its option.toml and every DDL
 /// file it lists, so an edited manifest or .sql file makes earlier builds stale. Throws
 /// InputError when a file cannot be read.
 std::string schema_key(const option::SchemaOption& option);
 
-/// The shipped or user option folder sql_dir/options/<option>, loaded (option::load_option).
-/// A bridge while the rest of the harness still names options by letter.
-option::SchemaOption option_def(const std::filesystem::path& sql_dir, char option);
+/// The option folder sql_dir/options/<name>, loaded (option::load_option): one option, for a
+/// caller that needs no other (tests, datagen --emit-copy).
+option::SchemaOption option_def(const std::filesystem::path& sql_dir, const std::string& name);
 
-/// Why the option's dataset in the database is not the one `gen` would build with this
-/// sql_dir, or nullopt when it is (then it may be reused). Cheap checks, in order: the record's
+/// Why the option's dataset in the database is not the one `gen` would build from its folder,
+/// or nullopt when it is (then it may be reused). Cheap checks, in order: the record's
 /// (products, seed, schema_key); the schema's relations, index definitions and triggers
-/// unchanged since the build; the write table has exactly gen.count() rows, none written after
-/// the load (every row's xmin is the load transaction's); for C, the view has gen.count() rows;
-/// and products 1, N/2 and N equal the generator's (sku, slug, price) in the write table and in
-/// C's view. A failing query (e.g. a dropped table) is a reason, not an exception.
-std::optional<std::string> dataset_problem(db::Connection& conn, char option,
-                                           const datagen::ProductGenerator& gen,
-                                           const std::filesystem::path& sql_dir);
+/// unchanged since the build; the write relation has exactly gen.count() rows, none written
+/// after the load (every row's xmin is the load transaction's); a read relation or view other
+/// than the write relation (C: the view) has gen.count() rows; and products 1, N/2 and N equal
+/// the generator's (sku, slug, price) in the write relation and in those. A failing query (e.g.
+/// a dropped table) is a reason, not an exception.
+std::optional<std::string> dataset_problem(db::Connection& conn, const option::SchemaOption& option,
+                                           const datagen::ProductGenerator& gen);
 
 }  // namespace lg::run

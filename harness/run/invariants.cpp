@@ -14,15 +14,15 @@ void append(std::string& detail, const std::string& part) {
 }
 
 std::int64_t counter(const std::vector<metrics::SeriesStats>& series, const std::string& metric,
-                     char option) {
+                     const std::string& option) {
   std::int64_t sum = 0;
   for (const auto& s : series) {
-    if (s.metric == metric && tag_value(s.tags, "option") == std::string(1, option)) sum += s.count;
+    if (s.metric == metric && tag_value(s.tags, "option") == option) sum += s.count;
   }
   return sum;
 }
 
-std::string label(const results::OptionReport& o) { return "option " + std::string(1, o.option); }
+std::string label(const results::OptionReport& o) { return "option " + o.option; }
 
 gate::InvariantResult refreshes(const std::vector<results::OptionReport>& options) {
   gate::InvariantResult r{"refresh_failures", true, ""};

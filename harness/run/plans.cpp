@@ -32,22 +32,22 @@ double relation_rows(db::Connection& conn, const std::string& schema, const std:
 }  // namespace
 
 std::vector<std::string> capture_plans(db::Connection& conn, const workload::Catalog& catalog,
-                                       char option,
+                                       const std::string& option,
                                        const std::vector<driver::Statement>& statements,
                                        const datagen::ProductGenerator& gen, std::uint64_t seed,
                                        const std::filesystem::path& out_dir) {
   std::vector<std::string> warnings;
-  const auto dir = out_dir / std::string(1, option);
+  const auto dir = out_dir / option;
   std::filesystem::create_directories(dir);
   workload::ParamGenerator params(gen, seed, /*stream=*/0xE7);
-  const std::string prefix = "option " + std::string(1, option) + " query ";
+  const std::string prefix = "option " + option + " query ";
   for (const auto& [name, sql] : statements) {
     const auto& q = catalog.query(option, name);
     try {
       auto values = params.next(q);
       auto r = conn.query("EXPLAIN (FORMAT JSON, VERBOSE) " + sql, values);
       const json plan = json::parse(r.get(0, 0));
-      json doc = {{"query", name}, {"option", std::string(1, option)}, {"plan", plan}};
+      json doc = {{"query", name}, {"option", option}, {"plan", plan}};
       doc["params"] = json::array();
       for (const auto& v : values) doc["params"].push_back(v ? json(*v) : json(nullptr));
       std::ofstream(dir / (name + ".json")) << doc.dump(2) << '\n';

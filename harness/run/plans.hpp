@@ -22,7 +22,7 @@ constexpr double kLargeRelationRows = 5'000;
 /// "option B query category_page: Seq Scan on loadgate_b.custom_posts (10000 rows)".
 /// A query that fails to EXPLAIN yields a warning, not an exception.
 std::vector<std::string> capture_plans(db::Connection& conn, const workload::Catalog& catalog,
-                                       char option,
+                                       const std::string& option,
                                        const std::vector<driver::Statement>& statements,
                                        const datagen::ProductGenerator& gen, std::uint64_t seed,
                                        const std::filesystem::path& out_dir);

@@ -11,22 +11,9 @@
 namespace lg::run {
 namespace {
 
-// On-disk bytes per product of each option's dataset (see dataset_disk_bytes). An option this
-// table does not know is taken to be as large as the largest.
-struct OptionFootprint {
-  char option;
-  double bytes_per_product;
-};
-constexpr OptionFootprint kFootprints[] = {{'A', 900}, {'B', 1010}, {'C', 2800}};
-
-double bytes_per_product(char option) {
-  double largest = 0;
-  for (const auto& f : kFootprints) {
-    if (f.option == option) return f.bytes_per_product;
-    largest = std::max(largest, f.bytes_per_product);
-  }
-  return largest;
-}
+// What an option whose manifest states no bytes_per_product is taken to need when no other
+// selected option states one either: the largest shipped option's (C's view and live table).
+constexpr double kUnknownBytesPerProduct = 2800;
 
 }  // namespace
 
@@ -59,28 +46,38 @@ void check_capacity(db::Connection& admin, const scenario::Scenario& s) {
                    "VUs or raise max_connections");
 }
 
-std::uint64_t dataset_disk_bytes(const scenario::Scenario& s) {
+std::uint64_t dataset_disk_bytes(const scenario::Scenario& s,
+                                 const std::vector<option::SchemaOption>& options) {
+  // An unknown footprint (0) is assumed as large as the largest known one: a disk check that
+  // passes a run which then fills the disk has measured nothing.
+  double largest = 0;
+  for (const auto& o : options)
+    largest = std::max(largest, static_cast<double>(o.bytes_per_product));
+  if (largest == 0) largest = kUnknownBytesPerProduct;
   double per_product = 0;
-  for (const char option : s.database.options) per_product += bytes_per_product(option);
+  for (const auto& o : options) {
+    per_product += o.bytes_per_product > 0 ? static_cast<double>(o.bytes_per_product) : largest;
+  }
   const double data = per_product * static_cast<double>(s.dataset.products) * 1.25;
   const double wal = std::min(data, 1024.0 * 1024 * 1024);
   return static_cast<std::uint64_t>(data + wal) + (64ULL << 20);
 }
 
-void check_disk(const Target& target, const scenario::Scenario& s) {
+void check_disk(const Target& target, const scenario::Scenario& s,
+                const std::vector<option::SchemaOption>& options) {
   if (!target.embedded || !target.cluster) return;
   struct statvfs fs {};
   const auto dir = target.cluster->data_dir();
   if (::statvfs(dir.c_str(), &fs) != 0) return;  // unknowable after all: the build will say
   const std::uint64_t free = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-  const std::uint64_t need = dataset_disk_bytes(s);
+  const std::uint64_t need = dataset_disk_bytes(s, options);
   if (free >= need) return;
   char line[400];
   std::snprintf(line, sizeof line,
                 "the embedded cluster's disk (%s) has %.2f GB free but %lld products of %zu "
                 "option(s) need about %.2f GB: free some space, or point TMPDIR at a larger disk",
                 dir.c_str(), static_cast<double>(free) / 1e9,
-                static_cast<long long>(s.dataset.products), s.database.options.size(),
+                static_cast<long long>(s.dataset.products), options.size(),
                 static_cast<double>(need) / 1e9);
   throw InfraError(line);
 }

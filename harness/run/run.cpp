@@ -41,6 +41,8 @@ constexpr std::uint64_t kWriterStream = 1'000'000;
 
 struct OptionRun {
   const scenario::Scenario& s;
+  /// The scenario's options, loaded once, in its order (report.options follows it).
+  const std::vector<option::SchemaOption>& options;
   const workload::Catalog& catalog;
   const std::vector<workload::RequestTemplate>& requests;  ///< compiled [workload.requests]
   const datagen::ProductGenerator& gen;
@@ -79,7 +81,7 @@ struct HttpTarget {
   std::string base_url;  ///< empty for a SQL workload
 };
 
-HttpTarget open_http_target(const OptionRun& r, char option, int max_vus) {
+HttpTarget open_http_target(const OptionRun& r, const option::SchemaOption& option, int max_vus) {
   HttpTarget t;
   if (!r.s.http_workload()) return t;
   if (!r.s.http.catalog_api) {
@@ -88,11 +90,11 @@ HttpTarget open_http_target(const OptionRun& r, char option, int max_vus) {
   }
   ApiOptions o;
   o.conninfo = r.target.conninfo;
-  o.option = option;
+  o.option = option.name;
   o.pool = r.s.http.api_pool;
   o.threads = max_vus + 8;  // one server thread per keep-alive connection, plus admin calls
   o.mv_rollout_percent = r.s.http.mv_rollout_percent;
-  o.log = r.dir / ("catalog-api-" + std::string(1, option) + ".log");
+  o.log = r.dir / ("catalog-api-" + option.name + ".log");
   t.api = std::make_unique<ApiProcess>(o);
   t.base_url = t.api->base_url();
   return t;
@@ -112,9 +114,9 @@ struct Shards {
 
 // Emits what background activities recorded after the executor's last interval (a refresh or
 // a write still running at the stop) as one more interval: the run's tail.
-void emit_tail(const OptionRun& r, char option, double option_start_s, const std::string& trial,
-               const std::vector<metrics::SlotSpec>& slots, metrics::Recorder& recorder,
-               const exec::IntervalInfo& last, Nanos t0) {
+void emit_tail(const OptionRun& r, const std::string& option, double option_start_s,
+               const std::string& trial, const std::vector<metrics::SlotSpec>& slots,
+               metrics::Recorder& recorder, const exec::IntervalInfo& last, Nanos t0) {
   exec::IntervalInfo tail = last;
   tail.start = last.end;
   tail.end = std::max(tail.start, mono_now() - t0);
@@ -125,8 +127,8 @@ void emit_tail(const OptionRun& r, char option, double option_start_s, const std
   bool any = false;
   for (const auto& d : data) any = any || d.count != 0;
   if (!any) return;
-  r.hlog.interval(std::string(1, option), results::stage_tag(r.s.executor, tail.stage),
-                  option_start_s, tail, slots, data, trial);
+  r.hlog.interval(option, results::stage_tag(r.s.executor, tail.stage), option_start_s, tail, slots,
+                  data, trial);
   r.agg.add_interval(tail, std::move(data));
 }
 
@@ -188,12 +190,13 @@ VuFactories vu_factories(const OptionRun& r, const OptionWorkload& w, exec::Engi
 }
 
 // The background activities of one option, started at the measured start and stopped after
-// the executor: the write mix, the refresher and the staleness probe (option C), the timed
+// the executor: the write mix, the refresher and the staleness probe (an option with a view:
+// a role, never a name, decides), the timed
 // steps (rollout percentages, faults) and catalog-api when the run started it. All share one
 // lifecycle (background::Activity); what each did goes into the option's report at the end.
 class OptionBackground {
  public:
-  OptionBackground(const OptionRun& r, char option, const OptionWorkload& w,
+  OptionBackground(const OptionRun& r, const option::SchemaOption& option, const OptionWorkload& w,
                    const exec::ExecutionContext& write_ctx, metrics::Recorder& recorder,
                    const Shards& shards, exec::RefreshTracker& tracker, const std::string& base_url,
                    ApiProcess* api)
@@ -204,15 +207,16 @@ class OptionBackground {
       writer_ = std::make_unique<background::WriteMix>(
           exec::make_executor(r.s.writer.executor, write_ctx), r.s.writer.executor.graceful_stop);
     }
-    if (option == 'C' && r.s.refresher.enabled) {
+    const OptionActivities runs = option_activities(r.s, option);
+    if (runs.refresher) {
       refresher_ = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher,
                                                            recorder.shard(shards.refresher()),
                                                            w.refresh, tracker, &log_);
     }
-    if (option == 'C' && r.s.staleness.enabled) {
+    if (runs.staleness_probe) {
       // Product 1 carries the markers: it exists in every dataset (ids are 1..N).
       probe_ = std::make_unique<background::StalenessProbe>(
-          r.target.conninfo, 1, read_relation_sql(r.s, option, "loadgate_c.mv_product_search"),
+          r.target.conninfo, 1, read_relation_sql(r.s, option, option.view->relation),
           r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness,
           &log_);
     }
@@ -385,7 +389,8 @@ class Unreachable {
 
 // Measures one trial of one option (`trial` 1-based; a run of one trial tags nothing); returns
 // false when the run was stopped early. What the trial did is added to `out`.
-bool measure_option(const OptionRun& r, char option, int trial, results::OptionReport& out) {
+bool measure_option(const OptionRun& r, const option::SchemaOption& option, int trial,
+                    results::OptionReport& out) {
   const OptionWorkload w = make_workload(r.s, r.catalog, option, r.requests);
   exec::Engine engine(engine_threads(r.s));
   const Shards shards{static_cast<std::size_t>(engine.size())};
@@ -393,7 +398,7 @@ bool measure_option(const OptionRun& r, char option, int trial, results::OptionR
   const int trial_tag = r.s.trials > 1 ? trial : 0;
   const std::string trial_text = trial_tag > 0 ? std::to_string(trial) : std::string();
   if (!r.s.http_workload() && trial == 1) {
-    out.plan_warnings = capture_plans(r.admin, r.catalog, option, w.read_statements, r.gen,
+    out.plan_warnings = capture_plans(r.admin, r.catalog, option.name, w.read_statements, r.gen,
                                       r.s.dataset.seed, r.dir / "plans");
   }
   const HttpTarget http = open_http_target(r, option, std::max(1, r.s.executor.peak_vus()));
@@ -424,10 +429,10 @@ bool measure_option(const OptionRun& r, char option, int trial, results::OptionR
             ? 0
             : static_cast<Nanos>((option_start_s - out.trials.front().start_s) * 1e9);
     out.trials.push_back({trial, option_start_s, 0, ""});
-    r.agg.begin_option(option, w.slots, r.s.executor, trial_tag, offset);
+    r.agg.begin_option(option.name, w.slots, r.s.executor, trial_tag, offset);
     background.start(t0, offset);
   };
-  const std::string option_tag(1, option);
+  const std::string& option_tag = option.name;
   exec::IntervalInfo last_interval;
   auto on_interval = [&](const exec::IntervalInfo& info, std::vector<metrics::SlotData>&& data) {
     last_interval = info;
@@ -449,19 +454,19 @@ bool measure_option(const OptionRun& r, char option, int trial, results::OptionR
       if (!reason.empty()) r.stop.request_stop(StopReason::kAbortOnFail, reason);
     }
   };
-  r.progress.begin_option(option, r.s.executor, w.slots);
+  r.progress.begin_option(option.name, r.s.executor, w.slots);
   const std::string of_trials =
       r.s.trials > 1 ? ", trial " + std::to_string(trial) + "/" + std::to_string(r.s.trials) : "";
-  std::fprintf(stderr, "measuring option %c%s: %d VUs max, %s, %d event loops\n", option,
-               of_trials.c_str(), std::max(1, r.s.executor.peak_vus()), r.s.executor.type.c_str(),
-               engine.size());
+  std::fprintf(stderr, "measuring option %s%s: %d VUs max, %s, %d event loops\n",
+               option_tag.c_str(), of_trials.c_str(), std::max(1, r.s.executor.peak_vus()),
+               r.s.executor.type.c_str(), engine.size());
   const auto result = exec::conduct(*executor, r.s.executor, recorder, tracker, r.stop.token(),
                                     on_start, on_interval);
   executor.reset();  // the VUs' connections close here, which makes their backends flush stats
   r.progress.end_option();
   background.stop(result.reason, r.stop.immediate(), out);
   if (result.measured) {
-    emit_tail(r, option, option_start_s, trial_text, w.slots, recorder, last_interval, t0);
+    emit_tail(r, option.name, option_start_s, trial_text, w.slots, recorder, last_interval, t0);
   }
   out.interrupted_iterations += result.interrupted;
   out.planned_s += static_cast<double>(r.s.executor.total_duration()) / 1e9;
@@ -486,16 +491,16 @@ bool measure_option(const OptionRun& r, char option, int trial, results::OptionR
   return result.reason == StopReason::kEndOfStages;
 }
 
-// Builds every option's dataset and describes it in report.options.
-void prepare_options(const scenario::Scenario& s, const datagen::ProductGenerator& gen,
-                     db::Connection& admin, const std::filesystem::path& sql_dir, bool rebuild,
+// Builds every option's dataset and describes it in report.options (in `options` order).
+void prepare_options(const std::vector<option::SchemaOption>& options,
+                     const datagen::ProductGenerator& gen, db::Connection& admin, bool rebuild,
                      const StopToken& stop, results::RunReport& report) {
-  const auto build_times = build_dataset(admin, s.database.options, gen, sql_dir, rebuild, stop);
-  for (std::size_t i = 0; i < s.database.options.size(); ++i) {
+  const auto build_times = build_dataset(admin, options, gen, rebuild, stop);
+  for (std::size_t i = 0; i < options.size(); ++i) {
     results::OptionReport o;
-    o.option = s.database.options[i];
+    o.option = options[i].name;
     o.build = build_times[i];
-    o.sizes = datagen::relation_sizes(admin, option_def(sql_dir, o.option));
+    o.sizes = datagen::relation_sizes(admin, options[i]);
     report.options.push_back(std::move(o));
   }
 }
@@ -503,8 +508,9 @@ void prepare_options(const scenario::Scenario& s, const datagen::ProductGenerato
 // Measures each option in order, `trials` times round (A B C A B C …), until done or stopped.
 void measure_all(const OptionRun& ctx, results::RunReport& report) {
   for (int trial = 1; trial <= ctx.s.trials; ++trial) {
-    for (auto& o : report.options) {
-      if (ctx.stop.stop_requested() || !measure_option(ctx, o.option, trial, o)) {
+    for (std::size_t i = 0; i < report.options.size(); ++i) {
+      if (ctx.stop.stop_requested() ||
+          !measure_option(ctx, ctx.options[i], trial, report.options[i])) {
         throw Interrupted();
       }
     }
@@ -571,10 +577,29 @@ std::filesystem::path default_sql_dir() {
   return std::filesystem::path(LOADGATE_SOURCE_DIR) / "sql";
 }
 
+std::vector<option::SchemaOption> load_options(const std::filesystem::path& sql_dir) {
+  return option::discover({sql_dir / "options"});
+}
+
+scenario::KnownOptions known_options(const std::vector<option::SchemaOption>& options,
+                                     const workload::Catalog& catalog) {
+  scenario::KnownOptions known;
+  known.options = options;
+  for (const auto& o : options) {
+    const auto queries = catalog.names(o.name);
+    const auto writes = catalog.write_names(o.name);
+    known.queries[o.name] = {queries.begin(), queries.end()};
+    known.writes[o.name] = {writes.begin(), writes.end()};
+  }
+  return known;
+}
+
 int execute_run(const RunOptions& options, StopSource& stop) {
-  const auto catalog = workload::Catalog::load(options.sql_dir);
-  auto s = scenario::load_scenario(options.scenario_file, catalog.common_names(),
-                                   catalog.common_write_names());
+  // The options are loaded once; everything below receives them (roles), never a name to test.
+  const auto available = load_options(options.sql_dir);
+  const auto catalog = workload::Catalog::load(available);
+  auto s = scenario::load_scenario(options.scenario_file, known_options(available, catalog));
+  const auto selected = option::select(available, s.database.options, "database.options");
   if (options.trials > 0) s.trials = options.trials;
   const auto requests = compile_requests(s);
   check_executors(s);
@@ -608,7 +633,7 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   report.target = target.display;
   auto admin = db::Connection::open(target.conninfo);
   check_capacity(admin, s);
-  check_disk(target, s);
+  check_disk(target, s, selected);
   report.environment = db::capture_environment(admin);
   report.environment["target"] = target.display;
   // Short: every run pays it. 0.2 s of CPU loop and 0.3 s of statements tell two machines of
@@ -626,8 +651,8 @@ int execute_run(const RunOptions& options, StopSource& stop) {
   results::ProgressLine progress(stderr, isatty(STDERR_FILENO) != 0);
   std::string failure;
   try {
-    prepare_options(s, gen, admin, options.sql_dir, options.rebuild, stop.token(), report);
-    measure_all(OptionRun{s, catalog, requests, gen, target, admin, agg, report.dir, hlog,
+    prepare_options(selected, gen, admin, options.rebuild, stop.token(), report);
+    measure_all(OptionRun{s, selected, catalog, requests, gen, target, admin, agg, report.dir, hlog,
                           run_start_epoch_s, progress, stop},
                 report);
   } catch (const Interrupted&) {

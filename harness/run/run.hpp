@@ -3,9 +3,13 @@
 // executor + background activities -> aggregate -> thresholds -> result files -> exit code.
 
 #include <filesystem>
+#include <vector>
 
 #include "harness/core/stop.hpp"
+#include "harness/option/schema_option.hpp"
 #include "harness/run/target.hpp"
+#include "harness/scenario/model.hpp"
+#include "harness/workload/catalog.hpp"
 
 namespace lg::run {
 
@@ -13,7 +17,7 @@ struct RunOptions {
   std::filesystem::path scenario_file;
   TargetOptions target;
   std::filesystem::path results_dir = "results";
-  std::filesystem::path sql_dir;  ///< folder holding schema/, queries/, writes/
+  std::filesystem::path sql_dir;  ///< folder holding options/<name>/ (option.toml, queries/, ...)
   /// Build every option's dataset even when an intact one of the same (products, seed, schema)
   /// is already in the target database (--rebuild); only matters for --dsn / PG* targets.
   bool rebuild = false;
@@ -32,5 +36,14 @@ int execute_run(const RunOptions& options, StopSource& stop);
 
 /// Default sql/ folder: $LOADGATE_SQL_DIR, else the source tree's sql/ (compile-time path).
 std::filesystem::path default_sql_dir();
+
+/// Every option of sql_dir/options (option::discover), sorted by name. Throws InputError for a
+/// missing folder or a bad manifest.
+std::vector<option::SchemaOption> load_options(const std::filesystem::path& sql_dir);
+
+/// What a scenario is checked against: `options` with each one's query and write names as
+/// `catalog` (loaded from them) has them.
+scenario::KnownOptions known_options(const std::vector<option::SchemaOption>& options,
+                                     const workload::Catalog& catalog);
 
 }  // namespace lg::run

@@ -10,16 +10,23 @@
 namespace lg::run {
 namespace {
 
-constexpr const char* kHide =
-    "ALTER MATERIALIZED VIEW IF EXISTS loadgate_c.mv_product_search "
-    "RENAME TO mv_product_search_offline";
-constexpr const char* kRestore =
-    "ALTER MATERIALIZED VIEW IF EXISTS loadgate_c.mv_product_search_offline "
-    "RENAME TO mv_product_search";
+// The view renamed away ("hide") and back ("restore"); `view` is schema-qualified.
+struct ViewRename {
+  std::string hide, restore;
+};
+
+ViewRename view_rename(const std::string& view) {
+  const auto dot = view.find('.');
+  const std::string schema = view.substr(0, dot);
+  const std::string name = view.substr(dot + 1);
+  const std::string offline = name + "_offline";
+  return {"ALTER MATERIALIZED VIEW IF EXISTS " + view + " RENAME TO " + offline,
+          "ALTER MATERIALIZED VIEW IF EXISTS " + schema + "." + offline + " RENAME TO " + name};
+}
 
 // The rename needs an ACCESS EXCLUSIVE lock, so it queues behind a refresh in progress; a
 // bounded wait keeps a stuck fault from hanging the run.
-void run_ddl(const std::string& conninfo, const char* sql) {
+void run_ddl(const std::string& conninfo, const std::string& sql) {
   auto conn = db::Connection::open(conninfo);
   conn.exec("SET lock_timeout = '60s'");
   conn.exec(sql);
@@ -41,7 +48,8 @@ void set_rollout_percent(const std::string& base_url, int percent) {
   }
 }
 
-std::vector<background::TimedStep> plan_steps(const scenario::Scenario& s, char option,
+std::vector<background::TimedStep> plan_steps(const scenario::Scenario& s,
+                                              const option::SchemaOption& option,
                                               const std::string& base_url,
                                               const std::string& conninfo) {
   std::vector<background::TimedStep> steps;
@@ -54,11 +62,13 @@ std::vector<background::TimedStep> plan_steps(const scenario::Scenario& s, char 
     }
     stage_start += st.duration;
   }
-  if (option != 'C') return steps;
+  if (!option.view) return steps;
+  const ViewRename sql = view_rename(option.view->relation);
   for (const auto& f : s.faults) {
-    steps.push_back({f.at, f.action + " begin", [conninfo] { run_ddl(conninfo, kHide); }, false});
     steps.push_back(
-        {f.at + f.duration, f.action + " end", [conninfo] { run_ddl(conninfo, kRestore); }, true});
+        {f.at, f.action + " begin", [conninfo, sql] { run_ddl(conninfo, sql.hide); }, false});
+    steps.push_back({f.at + f.duration, f.action + " end",
+                     [conninfo, sql] { run_ddl(conninfo, sql.restore); }, true});
   }
   return steps;
 }

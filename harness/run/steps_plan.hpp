@@ -6,14 +6,17 @@
 #include <vector>
 
 #include "harness/background/steps.hpp"
+#include "harness/option/schema_option.hpp"
 #include "harness/scenario/model.hpp"
 
 namespace lg::run {
 
 /// Steps for option `option` of scenario `s`. `base_url` is the HTTP target (empty for SQL);
-/// `conninfo` reaches the database for faults. view_unavailable renames
-/// loadgate_c.mv_product_search to mv_product_search_offline and back (only on option C).
-std::vector<background::TimedStep> plan_steps(const scenario::Scenario& s, char option,
+/// `conninfo` reaches the database for faults. view_unavailable renames the option's view
+/// (C: loadgate_c.mv_product_search) to <name>_offline and back; an option without a view has
+/// no fault steps.
+std::vector<background::TimedStep> plan_steps(const scenario::Scenario& s,
+                                              const option::SchemaOption& option,
                                               const std::string& base_url,
                                               const std::string& conninfo);
 

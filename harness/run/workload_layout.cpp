@@ -42,13 +42,14 @@ struct StepTarget {
 // Resolves steps to driver operations, adding each distinct SQL statement once.
 class StepResolver {
  public:
-  StepResolver(const scenario::Scenario& s, const workload::Catalog& catalog, char option,
+  StepResolver(const scenario::Scenario& s, const workload::Catalog& catalog,
+               const option::SchemaOption& option,
                const std::vector<workload::RequestTemplate>& requests,
                std::vector<driver::Statement>& statements)
       : s_(s), catalog_(catalog), option_(option), requests_(requests), statements_(statements) {}
 
   StepTarget query(const std::string& name) {
-    const workload::QuerySpec& q = catalog_.query(option_, name);
+    const workload::QuerySpec& q = catalog_.query(option_.name, name);
     auto [it, added] = index_.try_emplace(name, statements_.size());
     if (added) statements_.push_back({q.name, read_relation_sql(s_, option_, q.sql)});
     return {it->second, &q, "sql", {{"query", name}, {"kind", "read"}}};
@@ -65,7 +66,7 @@ class StepResolver {
  private:
   const scenario::Scenario& s_;
   const workload::Catalog& catalog_;
-  char option_;
+  const option::SchemaOption& option_;
   const std::vector<workload::RequestTemplate>& requests_;
   std::vector<driver::Statement>& statements_;
   std::map<std::string, std::size_t> index_;
@@ -135,7 +136,7 @@ void add_mix(OptionWorkload& w, const scenario::Scenario& s, StepResolver& resol
 }
 
 void add_writes(OptionWorkload& w, const scenario::Scenario& s, const workload::Catalog& catalog,
-                char option) {
+                const std::string& option) {
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < s.writer.mix.size(); ++i) {
     const workload::QuerySpec& q = catalog.write(option, s.writer.mix[i].query);
@@ -159,21 +160,29 @@ void add_writes(OptionWorkload& w, const scenario::Scenario& s, const workload::
 
 }  // namespace
 
-std::string read_relation_sql(const scenario::Scenario& s, char option, std::string sql) {
-  if (option != 'C' || !s.refresher.enabled ||
+OptionActivities option_activities(const scenario::Scenario& s,
+                                   const option::SchemaOption& option) {
+  const bool view = option.view.has_value();
+  return {view && s.refresher.enabled, view && s.staleness.enabled};
+}
+
+std::string read_relation_sql(const scenario::Scenario& s, const option::SchemaOption& option,
+                              std::string sql) {
+  if (!option.view || !option.live || !s.refresher.enabled ||
       s.refresher.strategy != scenario::RefreshStrategy::kTrigger) {
     return sql;
   }
-  static const std::string kView = "loadgate_c.mv_product_search";
-  static const std::string kLive = "loadgate_c.product_search_live";
-  for (auto at = sql.find(kView); at != std::string::npos; at = sql.find(kView, at)) {
-    sql.replace(at, kView.size(), kLive);
+  const std::string& view = option.view->relation;
+  const std::string& live = option.live->table;
+  for (auto at = sql.find(view); at != std::string::npos; at = sql.find(view, at + live.size())) {
+    sql.replace(at, view.size(), live);
   }
   return sql;
 }
 
 OptionWorkload make_workload(const scenario::Scenario& s, const workload::Catalog& catalog,
-                             char option, const std::vector<workload::RequestTemplate>& requests) {
+                             const option::SchemaOption& option,
+                             const std::vector<workload::RequestTemplate>& requests) {
   OptionWorkload w;
   w.reads.sources = s.http_workload() ? driver::kReadSources : 1;
   StepResolver resolver(s, catalog, option, requests, w.read_statements);
@@ -188,12 +197,12 @@ OptionWorkload make_workload(const scenario::Scenario& s, const workload::Catalo
   w.reads.connections_lost =
       add_slot(w, "connections_lost", metrics::MetricKind::kCounter, {{"kind", "read"}});
   w.reads.reconnects = add_slot(w, "reconnects", metrics::MetricKind::kCounter, {{"kind", "read"}});
-  if (s.writer.enabled) add_writes(w, s, catalog, option);
+  if (s.writer.enabled) add_writes(w, s, catalog, option.name);
   w.refresh = add_slot(w, "mv_refresh_duration", metrics::MetricKind::kTrend, {});
   w.staleness = add_slot(w, "mv_staleness", metrics::MetricKind::kTrend, {});
-  // Option C's reads see the view (or the trigger strategy's read table): each read records
-  // the age of what it saw.
-  if (option == 'C') {
+  // The reads of an option with a view see it (or the trigger strategy's live table): each
+  // read records the age of what it saw.
+  if (option.view) {
     w.reads.view_age = add_slot(w, "mv_age", metrics::MetricKind::kTrend, {});
   } else {
     add_slot(w, "mv_age", metrics::MetricKind::kTrend, {});

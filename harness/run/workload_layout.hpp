@@ -8,6 +8,7 @@
 #include "harness/driver/pg_driver.hpp"
 #include "harness/exec/vu.hpp"
 #include "harness/metrics/recorder.hpp"
+#include "harness/option/schema_option.hpp"
 #include "harness/scenario/model.hpp"
 #include "harness/workload/catalog.hpp"
 #include "harness/workload/request_template.hpp"
@@ -34,12 +35,26 @@ struct OptionWorkload {
 /// per check. Every step gets *_duration and *_service_time, outside and during a refresh (and
 /// per read source for HTTP). `requests` are the compiled [workload.requests] (same order as
 /// the scenario's). Throws InputError when the option lacks a query or write the scenario
-/// names. Option C's SQL reads name the trigger strategy's read table when it is in use.
+/// names. The SQL reads of an option with a view name the trigger strategy's live table when it
+/// is in use; the reads of an option with a view record the age of what they saw (mv_age).
 OptionWorkload make_workload(const scenario::Scenario& s, const workload::Catalog& catalog,
-                             char option, const std::vector<workload::RequestTemplate>& requests);
+                             const option::SchemaOption& option,
+                             const std::vector<workload::RequestTemplate>& requests);
 
-/// Option C under the trigger strategy reads the trigger-maintained table instead of the view:
-/// `sql` with the view's name replaced, otherwise `sql` unchanged.
-std::string read_relation_sql(const scenario::Scenario& s, char option, std::string sql);
+/// The background activities an option gets beside its VUs, beyond the write mix and the timed
+/// steps: decided by its roles (never its name) and what the scenario asks for.
+struct OptionActivities {
+  bool refresher = false;        ///< [refresher] and the option has a view to refresh
+  bool staleness_probe = false;  ///< [staleness] and the option has a view to lag behind
+};
+
+/// What `option` runs in the background under scenario `s`.
+OptionActivities option_activities(const scenario::Scenario& s, const option::SchemaOption& option);
+
+/// An option with a view and a live table, under the trigger strategy, reads the
+/// trigger-maintained table instead of the view: `sql` with the view's name replaced by the
+/// live table's; otherwise `sql` unchanged.
+std::string read_relation_sql(const scenario::Scenario& s, const option::SchemaOption& option,
+                              std::string sql);
 
 }  // namespace lg::run

@@ -59,12 +59,34 @@ void read_dataset(const Reader& r, const toml::table& t, DatasetSpec& out) {
   }
 }
 
-char option_letter(const Reader& r, const toml::node& n, const std::string& field) {
+// An option is named by its folder under the sql folder's options/: any such folder will do.
+std::string option_name(const Reader& r, const toml::node& n, const std::string& field,
+                        const KnownOptions& known) {
   std::string s = r.string(n, field);
-  if (s != "A" && s != "B" && s != "C") {
-    r.fail(n.source(), field, "expected \"A\", \"B\" or \"C\", got \"" + s + "\"");
+  if (option::find(known.options, s) == nullptr) {
+    r.fail(n.source(), field,
+           "unknown option \"" + s + "\"; options that exist (sql/options/<name>/): " +
+               option::list_names(known.options));
   }
-  return s[0];
+  return s;
+}
+
+// The query (or write) names every option of `selected` has: what a scenario running them
+// all may name.
+std::set<std::string> common_to(const std::map<std::string, std::set<std::string>>& by_option,
+                                const std::vector<std::string>& selected) {
+  std::set<std::string> out;
+  if (selected.empty()) return out;
+  const auto first = by_option.find(selected.front());
+  if (first == by_option.end()) return out;
+  for (const auto& name : first->second) {
+    const bool everywhere = std::all_of(selected.begin(), selected.end(), [&](const auto& o) {
+      const auto it = by_option.find(o);
+      return it != by_option.end() && it->second.count(name) != 0;
+    });
+    if (everywhere) out.insert(name);
+  }
+  return out;
 }
 
 // Values may be strings, integers or booleans; they reach postgres -c as text.
@@ -90,7 +112,8 @@ void read_server_settings(const Reader& r, const toml::table& t, DatabaseSpec& o
   }
 }
 
-void read_database(const Reader& r, const toml::table& t, DatabaseSpec& out) {
+void read_database(const Reader& r, const toml::table& t, const KnownOptions& known,
+                   DatabaseSpec& out) {
   r.check_keys(t, "database", {"options", "dsn", "settings", "statement_timeout", "lock_timeout"});
   if (auto* n = t.get("dsn")) out.dsn = r.string(*n, "database.dsn");
   if (auto* n = t.get("statement_timeout")) {
@@ -108,11 +131,11 @@ void read_database(const Reader& r, const toml::table& t, DatabaseSpec& out) {
   out.options.clear();
   for (size_t i = 0; i < arr.size(); ++i) {
     std::string field = indexed("database.options", i);
-    char c = option_letter(r, arr[i], field);
-    if (std::find(out.options.begin(), out.options.end(), c) != out.options.end()) {
-      r.fail(arr[i].source(), field, std::string("option \"") + c + "\" is listed twice");
+    std::string name = option_name(r, arr[i], field, known);
+    if (std::find(out.options.begin(), out.options.end(), name) != out.options.end()) {
+      r.fail(arr[i].source(), field, "option \"" + name + "\" is listed twice");
     }
-    out.options.push_back(c);
+    out.options.push_back(std::move(name));
   }
 }
 
@@ -626,7 +649,8 @@ void read_faults(const Reader& r, const toml::node& n, std::vector<FaultSpec>& o
 }
 
 // Rules that span sections: what HTTP, rollout steps and faults need from the rest.
-void check_cross_rules(const Reader& r, const toml::table& root, const Scenario& s) {
+void check_cross_rules(const Reader& r, const toml::table& root, const KnownOptions& known,
+                       const Scenario& s) {
   if (s.http_workload() && root.get("http") == nullptr) {
     r.fail(root["workload"].node()->source(), "workload.requests",
            "an HTTP workload needs an [http] section with base_url or catalog_api = true");
@@ -642,24 +666,44 @@ void check_cross_rules(const Reader& r, const toml::table& root, const Scenario&
                        "a rollout step needs an HTTP workload against catalog-api");
     }
   }
-  const auto& opts = s.database.options;
-  // Over HTTP the API decides what it reads: catalog-api (and an API like it) reads option C's
-  // materialized view, which the trigger strategy never refreshes, while the harness would
-  // record those reads as current (mv_age 0). Until an API can be told to read the live table,
-  // the combination would report stale reads as fresh: refused.
-  if (s.http_workload() && s.refresher.enabled &&
-      s.refresher.strategy == RefreshStrategy::kTrigger &&
-      std::find(opts.begin(), opts.end(), 'C') != opts.end()) {
-    r.fail(root["refresher"]["strategy"].node()->source(), "refresher.strategy",
-           "\"trigger\" keeps a live table current, but an HTTP workload reads option C's view "
-           "through the API, which this strategy never refreshes; use interval, continuous or "
-           "debounced with [workload.requests]");
+  // Roles, never names: the refresher, the staleness probe and the faults act on the selected
+  // options that have a view; each refresh strategy beyond interval and continuous needs its
+  // objects in every one of them.
+  std::vector<const option::SchemaOption*> views;
+  for (const auto& name : s.database.options) {
+    const option::SchemaOption* o = option::find(known.options, name);
+    if (o != nullptr && o->view) views.push_back(o);
   }
-  for (size_t i = 0; i < s.faults.size(); ++i) {
-    if (std::find(opts.begin(), opts.end(), 'C') == opts.end()) {
-      throw InputError(s.faults[i].loc, indexed("faults", i) + ".action",
-                       "view_unavailable needs option \"C\" in database.options");
+  const bool debounced = s.refresher.strategy == RefreshStrategy::kDebounced;
+  const bool trigger = s.refresher.strategy == RefreshStrategy::kTrigger;
+  if (s.refresher.enabled && (debounced || trigger)) {
+    for (const option::SchemaOption* o : views) {
+      if (debounced ? o->debounced.has_value() : o->live.has_value()) continue;
+      r.fail(root["refresher"]["strategy"].node()->source(), "refresher.strategy",
+             std::string("\"") + strategy_name(s.refresher.strategy) + "\" needs [strategies." +
+                 (debounced ? "debounced" : "trigger") + "] in " + o->manifest.string() +
+                 ", which option " + o->name + " (it has a view) lacks");
     }
+  }
+  // Over HTTP the API decides what it reads: catalog-api (and an API like it) reads the
+  // option's materialized view, which the trigger strategy never refreshes, while the harness
+  // would record those reads as current (mv_age 0). Until an API can be told to read the live
+  // table, the combination would report stale reads as fresh: refused.
+  if (s.http_workload() && s.refresher.enabled && trigger) {
+    for (const option::SchemaOption* o : views) {
+      if (!o->live) continue;
+      r.fail(root["refresher"]["strategy"].node()->source(), "refresher.strategy",
+             "\"trigger\" keeps a live table current, but an HTTP workload reads option " +
+                 o->name +
+                 "'s view through the API, which this strategy never refreshes; use interval, "
+                 "continuous or debounced with [workload.requests]");
+    }
+  }
+  if (!s.faults.empty() && views.empty()) {
+    throw InputError(s.faults.front().loc, "faults[0].action",
+                     "view_unavailable needs an option with a view ([view] in its option.toml) "
+                     "in database.options; none of " +
+                         list_names(s.database.options) + " has one");
   }
 }
 
@@ -717,8 +761,7 @@ void read_thresholds(const Reader& r, const toml::table& t, std::vector<gate::Th
   }
 }
 
-void read_root(const Reader& r, const toml::table& root, const std::set<std::string>& known,
-               const std::set<std::string>& known_writes, Scenario& s) {
+void read_root(const Reader& r, const toml::table& root, const KnownOptions& known, Scenario& s) {
   r.check_keys(
       root, "",
       {"name", "description", "trials", "dataset", "database", "workload", "http", "engine",
@@ -730,15 +773,27 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
     s.trials = static_cast<int>(r.integer(*n, "trials", 1, kMaxTrials));
   }
   section(r, root, "dataset", [&](const toml::table& t) { read_dataset(r, t, s.dataset); });
-  section(r, root, "database", [&](const toml::table& t) { read_database(r, t, s.database); });
-  read_workload(r, r.table(r.required(root, "workload", ""), "workload"), known, s);
+  section(r, root, "database",
+          [&](const toml::table& t) { read_database(r, t, known, s.database); });
+  for (const auto& name : s.database.options) {
+    // Only the default can be missing here: a named option was checked as it was read.
+    if (option::find(known.options, name) == nullptr) {
+      r.fail(root.source(), "database.options",
+             "names no options, and the default " + list_names(s.database.options) +
+                 " needs option \"" + name + "\"; options that exist (sql/options/<name>/): " +
+                 option::list_names(known.options));
+    }
+  }
+  // A scenario may name what every option it runs has; an option may have more of its own.
+  const std::set<std::string> queries = common_to(known.queries, s.database.options);
+  const std::set<std::string> writes = common_to(known.writes, s.database.options);
+  read_workload(r, r.table(r.required(root, "workload", ""), "workload"), queries, s);
   section(r, root, "http", [&](const toml::table& t) { read_http(r, t, s.http); });
   section(r, root, "engine", [&](const toml::table& t) { read_engine(r, t, s.engine); });
   read_executor(r, r.table(r.required(root, "executor", ""), "executor"), s.executor);
   section(r, root, "refresher", [&](const toml::table& t) { read_refresher(r, t, s.refresher); });
   section(r, root, "staleness", [&](const toml::table& t) { read_staleness(r, t, s.staleness); });
-  section(r, root, "writer",
-          [&](const toml::table& t) { read_writer(r, t, known_writes, s.writer); });
+  section(r, root, "writer", [&](const toml::table& t) { read_writer(r, t, writes, s.writer); });
   section(r, root, "invariants",
           [&](const toml::table& t) { read_invariants(r, t, s.invariants); });
   section(r, root, "thresholds",
@@ -749,7 +804,7 @@ void read_root(const Reader& r, const toml::table& root, const std::set<std::str
   if (writer_stages.size() == 1 && writer_stages[0].duration == 0) {
     writer_stages[0].duration = s.executor.total_duration();
   }
-  check_cross_rules(r, root, s);
+  check_cross_rules(r, root, known, s);
 }
 
 }  // namespace
@@ -769,21 +824,18 @@ const char* strategy_name(RefreshStrategy s) noexcept {
 }
 
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& file,
-                        const std::set<std::string>& known_queries,
-                        const std::set<std::string>& known_writes) {
+                        const KnownOptions& known) {
   Scenario s;
   s.file = file;
   s.source_text = std::string(text);
   Reader reader(file.string());
   toml::table root = parse_toml(text, reader.file());
-  read_root(reader, root, known_queries, known_writes, s);
+  read_root(reader, root, known, s);
   return s;
 }
 
-Scenario load_scenario(const std::filesystem::path& file,
-                       const std::set<std::string>& known_queries,
-                       const std::set<std::string>& known_writes) {
-  return parse_scenario(read_input_file(file, "scenario"), file, known_queries, known_writes);
+Scenario load_scenario(const std::filesystem::path& file, const KnownOptions& known) {
+  return parse_scenario(read_input_file(file, "scenario"), file, known);
 }
 
 }  // namespace lg::scenario

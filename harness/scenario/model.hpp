@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "harness/core/clock.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/gate/threshold.hpp"
+#include "harness/option/schema_option.hpp"
 
 namespace lg::scenario {
 
@@ -122,7 +124,8 @@ struct EngineSpec {
 
 /// A fault injected at a time during the measured run (`[[faults]]`).
 struct FaultSpec {
-  std::string action;  ///< "view_unavailable": option C's view renamed away, then restored
+  std::string action;  ///< "view_unavailable": the view of an option that has one renamed away,
+                       ///< then restored
   Nanos at = 0;        ///< after the measured start (warmup excluded)
   Nanos duration = 0;  ///< > 0
   SourceLoc loc;
@@ -134,8 +137,9 @@ struct DatasetSpec {
 };
 
 struct DatabaseSpec {
-  std::vector<char> options{'A', 'B', 'C'};  ///< subset of A, B, C in run order
-  std::string dsn;                           ///< empty: --dsn / PG* / embedded cluster
+  /// Option names (folders under sql/options/) in run order; A, B, C when the file names none.
+  std::vector<std::string> options{"A", "B", "C"};
+  std::string dsn;  ///< empty: --dsn / PG* / embedded cluster
   /// `[database.settings]`: server settings for the embedded cluster (postgres -c key=value),
   /// e.g. shared_buffers = "2GB". An external database is never reconfigured.
   std::vector<std::pair<std::string, std::string>> settings;
@@ -150,7 +154,7 @@ struct DatabaseSpec {
 /// threshold looks at what broke (k6's "checks" spirit: the default is honest). Each is on
 /// by default and can be turned off for a scenario that injects that fault on purpose.
 struct InvariantsSpec {
-  bool refresh_failures = true;  ///< no refresh of option C's view failed for good
+  bool refresh_failures = true;  ///< no refresh of an option's view failed for good
   bool staleness_unseen = true;  ///< every marker a successful refresh should show was seen
   bool connection_loss = true;   ///< no connection of the run (VU, writer, background) was lost
   bool target_exit = true;       ///< the system under test (catalog-api) did not exit
@@ -161,13 +165,15 @@ struct InvariantsSpec {
   Nanos unreachable_after = 10 * kNanosPerSecond;
 };
 
-/// When the refresher refreshes option C's view.
+/// When the refresher refreshes the view of an option that has one ([view] in option.toml).
 enum class RefreshStrategy {
   kInterval,    ///< at t = 0, interval, 2·interval, … (what pg_cron does)
   kContinuous,  ///< the next refresh starts when the last ends
-  kDebounced,   ///< at most once per interval, only while writes are queued (mv_refresh_queue)
-  /// No refresh: reads go to loadgate_c.product_search_live, which row triggers on custom_posts
-  /// keep current inside each writing transaction (staleness zero, the cost moved to writes).
+  /// at most once per interval, only while writes are queued (the option's debounced queue)
+  kDebounced,
+  /// No refresh: reads go to the option's live table (C: loadgate_c.product_search_live), which
+  /// row triggers on the write relation keep current inside each writing transaction
+  /// (staleness zero, the cost moved to writes).
   kTrigger,
 };
 
@@ -182,7 +188,8 @@ struct RefresherSpec {
   Nanos retry_backoff = kNanosPerSecond;  ///< first retry delay; doubles per retry
 };
 
-/// The staleness probe (`[staleness]`): option C's write -> visible lag, as mv_staleness.
+/// The staleness probe (`[staleness]`): an option with a view, its write -> visible lag, as
+/// mv_staleness.
 struct StalenessSpec {
   bool enabled = false;              ///< true when [staleness] is present
   Nanos interval = kNanosPerSecond;  ///< one marker write per interval
@@ -235,20 +242,26 @@ struct Scenario {
   bool http_workload() const { return !requests.empty(); }
 };
 
-/// Parses and validates a scenario file with toml++. `known_queries` are the query names present
-/// for every option (from sql/options/<option>/queries/). Throws InputError with file:line:column
-/// and the field for: TOML syntax errors, unknown keys, wrong types, unknown queries, an empty
-/// stage list, negative or malformed durations, out-of-range numbers and malformed thresholds. A
-/// file that cannot be read (missing, a directory) is an InputError too. `known_writes` are the
-/// write names present for every option (sql/options/<option>/writes/); when empty, [writer.mix]
-/// names are not checked here (the run checks them against the catalog).
-Scenario load_scenario(const std::filesystem::path& file,
-                       const std::set<std::string>& known_queries,
-                       const std::set<std::string>& known_writes = {});
+/// What a scenario's names are checked against: the options that exist (the folders of the sql
+/// folder's options/, option::discover) with their roles, and the query and write names of each.
+struct KnownOptions {
+  std::vector<option::SchemaOption> options;
+  std::map<std::string, std::set<std::string>> queries;  ///< option name -> its queries/ names
+  /// option name -> its writes/ names; empty: [writer.mix] names are not checked here (the run
+  /// checks them against the catalog).
+  std::map<std::string, std::set<std::string>> writes;
+};
+
+/// Parses and validates a scenario file with toml++. Throws InputError with file:line:column
+/// and the field for: TOML syntax errors, unknown keys, wrong types, an option `known` does not
+/// have, queries and writes that not every selected option has, an empty stage list, negative
+/// or malformed durations, out-of-range numbers, malformed thresholds, and a refresh strategy
+/// or fault that a selected option's roles cannot serve. A file that cannot be read (missing, a
+/// directory) is an InputError too.
+Scenario load_scenario(const std::filesystem::path& file, const KnownOptions& known);
 
 /// Same, from text already in memory; `file` is used only in error messages.
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& file,
-                        const std::set<std::string>& known_queries,
-                        const std::set<std::string>& known_writes = {});
+                        const KnownOptions& known);
 
 }  // namespace lg::scenario

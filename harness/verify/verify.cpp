@@ -45,9 +45,8 @@ std::string join(const std::vector<T>& values) {
 }
 
 // Empty string when equal; otherwise where the two answers first differ.
-std::string compare(const Answer& first, char first_option, const Answer& other, char option) {
-  const std::string a(1, first_option);
-  const std::string b(1, option);
+std::string compare(const Answer& first, const std::string& a, const Answer& other,
+                    const std::string& b) {
   if (first.columns != other.columns) {
     return "columns: " + a + " " + join(first.columns) + " vs " + b + " " + join(other.columns);
   }
@@ -66,32 +65,18 @@ std::string compare(const Answer& first, char first_option, const Answer& other,
   return {};
 }
 
-std::set<std::string> names_common_to(const workload::Catalog& catalog,
-                                      const std::vector<char>& options) {
-  std::set<std::string> common;
-  for (const auto& name : catalog.names(options.front())) {
-    const bool everywhere = std::all_of(options.begin(), options.end(), [&](char o) {
-      const auto names = catalog.names(o);
-      return std::find(names.begin(), names.end(), name) != names.end();
-    });
-    if (everywhere) common.insert(name);
-  }
-  return common;
-}
-
 // Mismatch when an option's header draws different parameters: the comparison would be void.
 bool same_generators(const workload::Catalog& catalog, const std::string& name,
-                     const std::vector<char>& options, VerifyReport& report) {
+                     const std::vector<std::string>& options, VerifyReport& report) {
   const auto& first = catalog.query(options.front(), name);
-  for (char o : options) {
+  for (const auto& o : options) {
     const auto& q = catalog.query(o, name);
     if (q.generators != first.generators) {
       report.mismatches.push_back({name,
                                    {},
                                    o,
-                                   "'-- params:' generators differ from option " +
-                                       std::string(1, options.front()) + "'s (" + q.file.string() +
-                                       ")"});
+                                   "'-- params:' generators differ from option " + options.front() +
+                                       "'s (" + q.file.string() + ")"});
       return false;
     }
   }
@@ -99,7 +84,7 @@ bool same_generators(const workload::Catalog& catalog, const std::string& name,
 }
 
 void verify_query(db::Connection& conn, const workload::Catalog& catalog,
-                  const datagen::ProductGenerator& data, const std::vector<char>& options,
+                  const datagen::ProductGenerator& data, const std::vector<std::string>& options,
                   const std::string& name, int param_sets, std::uint64_t seed,
                   VerifyReport& report) {
   workload::ParamGenerator params(data, seed, hash_name(name));
@@ -123,15 +108,19 @@ void verify_query(db::Connection& conn, const workload::Catalog& catalog,
 }  // namespace
 
 VerifyReport verify_options(db::Connection& conn, const workload::Catalog& catalog,
-                            const datagen::ProductGenerator& data, const std::vector<char>& options,
-                            int param_sets, std::uint64_t seed) {
+                            const datagen::ProductGenerator& data,
+                            const std::vector<option::SchemaOption>& selected, int param_sets,
+                            std::uint64_t seed) {
   VerifyReport report;
   report.param_sets = param_sets;
-  if (options.empty()) return report;
-  if (std::find(options.begin(), options.end(), 'C') != options.end()) {
-    conn.exec("REFRESH MATERIALIZED VIEW loadgate_c.mv_product_search");
+  if (selected.empty()) return report;
+  std::vector<std::string> options;
+  for (const auto& o : selected) {
+    options.push_back(o.name);
+    // A view shows what its last refresh saw: refreshed now, it answers from the dataset.
+    if (o.view) conn.exec("REFRESH MATERIALIZED VIEW " + o.view->relation);
   }
-  for (const auto& name : names_common_to(catalog, options)) {
+  for (const auto& name : catalog.common_names(options)) {
     ++report.queries;
     if (!same_generators(catalog, name, options, report)) continue;
     verify_query(conn, catalog, data, options, name, param_sets, seed, report);
@@ -147,8 +136,8 @@ std::string format_report(const VerifyReport& report, std::size_t max_mismatches
   }
   for (std::size_t i = 0; i < report.mismatches.size() && i < max_mismatches; ++i) {
     const auto& m = report.mismatches[i];
-    out += "MISMATCH " + m.query + " option " + std::string(1, m.option) + " params " +
-           join(m.params) + ": " + m.detail + "\n";
+    out += "MISMATCH " + m.query + " option " + m.option + " params " + join(m.params) + ": " +
+           m.detail + "\n";
   }
   if (report.mismatches.size() > max_mismatches) {
     out +=

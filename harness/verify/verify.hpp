@@ -10,6 +10,7 @@
 
 #include "datagen/product_gen.hpp"
 #include "harness/db/connection.hpp"
+#include "harness/option/schema_option.hpp"
 #include "harness/workload/catalog.hpp"
 
 namespace lg::verify {
@@ -18,7 +19,7 @@ namespace lg::verify {
 struct Mismatch {
   std::string query;
   std::vector<std::optional<std::string>> params;
-  char option = 'A';   ///< the option that differs from the first one
+  std::string option;  ///< the option that differs from the first one
   std::string detail;  ///< e.g. "row 3: A (12, SKU-.., 9.99) vs B (12, SKU-.., 10.49)"
 };
 
@@ -35,14 +36,16 @@ struct VerifyReport {
   bool ok() const { return mismatches.empty() && empty_queries.empty(); }
 };
 
-/// Runs every query common to `options` (A, B, C) with `param_sets` parameter sets drawn from
+/// Runs every query common to `options` with `param_sets` parameter sets drawn from
 /// ParamGenerator(data, seed, hash_name(query)) and compares each option's full result (column
-/// names, then rows as text, in order) with the first option's. C's view is refreshed first
-/// (non-concurrently) when C is among the options. A query whose generators differ between
-/// options is reported as a mismatch. Throws db::DbError when a query fails to run.
+/// names, then rows as text, in order) with the first option's. The view of each option that
+/// has one is refreshed first (non-concurrently), so it shows the dataset. A query whose
+/// generators differ between options is reported as a mismatch. Throws db::DbError when a query
+/// fails to run.
 VerifyReport verify_options(db::Connection& conn, const workload::Catalog& catalog,
-                            const datagen::ProductGenerator& data, const std::vector<char>& options,
-                            int param_sets = 50, std::uint64_t seed = 42);
+                            const datagen::ProductGenerator& data,
+                            const std::vector<option::SchemaOption>& options, int param_sets = 50,
+                            std::uint64_t seed = 42);
 
 /// Human-readable summary: one line per query, then one line per mismatch (at most
 /// `max_mismatches`), then a verdict line.

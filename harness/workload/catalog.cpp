@@ -11,13 +11,8 @@
 namespace lg::workload {
 namespace {
 
-constexpr std::string_view kOptions = "ABC";
 constexpr std::string_view kHeader = "params:";
 constexpr std::string_view kPriceStockWrite = "update_price_stock";
-
-char upper(char option) {
-  return static_cast<char>(std::toupper(static_cast<unsigned char>(option)));
-}
 
 struct Placeholder {
   int highest = 0;  ///< highest $n, 0 when none
@@ -103,7 +98,8 @@ std::vector<std::string> parse_header(const std::string& text, const std::string
 
 }  // namespace
 
-QuerySpec parse_query(const std::string& text, const std::filesystem::path& file, char option) {
+QuerySpec parse_query(const std::string& text, const std::filesystem::path& file,
+                      const std::string& option) {
   QuerySpec q;
   q.name = file.stem().string();
   q.option = option;
@@ -122,7 +118,7 @@ QuerySpec parse_query(const std::string& text, const std::filesystem::path& file
   return q;
 }
 
-void Catalog::load_dir(const std::filesystem::path& dir, char option, Specs& into) {
+void Catalog::load_dir(const std::filesystem::path& dir, const std::string& option, Specs& into) {
   if (!std::filesystem::is_directory(dir)) return;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".sql") continue;
@@ -131,42 +127,67 @@ void Catalog::load_dir(const std::filesystem::path& dir, char option, Specs& int
   }
 }
 
-Catalog Catalog::load(const std::filesystem::path& sql_dir) {
+Catalog Catalog::load_folders(
+    const std::vector<std::tuple<std::string, std::filesystem::path, std::filesystem::path>>&
+        folders,
+    const std::filesystem::path& root) {
   Catalog catalog;
-  for (char option : kOptions) {
-    const std::string folder(1, option);
-    load_dir(sql_dir / "options" / folder / "queries", option, catalog.queries_);
-    load_dir(sql_dir / "options" / folder / "writes", option, catalog.writes_);
+  for (const auto& [name, queries, writes] : folders) {
+    catalog.options_.push_back(name);
+    load_dir(queries, name, catalog.queries_);
+    load_dir(writes, name, catalog.writes_);
   }
+  std::sort(catalog.options_.begin(), catalog.options_.end());
   if (catalog.queries_.empty()) {
-    throw InputError(SourceLoc{(sql_dir / "options").string(), 0, 0}, "queries",
+    throw InputError(SourceLoc{root.string(), 0, 0}, "queries",
                      "no query files (<option>/queries/<name>.sql) found");
   }
   return catalog;
 }
 
-const QuerySpec& Catalog::query(char option, const std::string& name) const {
-  option = upper(option);
+Catalog Catalog::load(const std::vector<option::SchemaOption>& options) {
+  std::vector<std::tuple<std::string, std::filesystem::path, std::filesystem::path>> folders;
+  for (const auto& o : options) folders.emplace_back(o.name, o.queries_dir(), o.writes_dir());
+  return load_folders(folders, options.empty() ? std::filesystem::path("options")
+                                               : options.front().dir.parent_path());
+}
+
+Catalog Catalog::load(const std::filesystem::path& sql_dir) {
+  const auto root = sql_dir / "options";
+  std::vector<std::tuple<std::string, std::filesystem::path, std::filesystem::path>> folders;
+  std::error_code ec;
+  if (std::filesystem::is_directory(root, ec)) {
+    for (const auto& e : std::filesystem::directory_iterator(root)) {
+      if (!e.is_directory()) continue;
+      folders.emplace_back(e.path().filename().string(), e.path() / "queries", e.path() / "writes");
+    }
+  }
+  return load_folders(folders, root);
+}
+
+const QuerySpec& Catalog::query(const std::string& option, const std::string& name) const {
   auto it = queries_.find({option, name});
   if (it == queries_.end()) {
-    throw InputError("query", "no query '" + name + "' for option " + std::string(1, option) +
-                                  " (expected sql/options/" + std::string(1, option) + "/queries/" +
-                                  name + ".sql)");
+    throw InputError("query", "no query '" + name + "' for option " + option +
+                                  " (expected sql/options/" + option + "/queries/" + name +
+                                  ".sql)");
   }
   return it->second;
 }
 
-std::set<std::string> Catalog::common(const Specs& specs) {
+std::set<std::string> Catalog::common(const Specs& specs, const std::vector<std::string>& options) {
   std::set<std::string> out;
-  for (const auto& [key, q] : specs) {
-    if (key.first != 'A') continue;
-    if (specs.count({'B', key.second}) && specs.count({'C', key.second})) out.insert(key.second);
+  if (options.empty()) return out;
+  for (const auto& name : names_of(specs, options.front())) {
+    const bool everywhere = std::all_of(options.begin(), options.end(), [&](const auto& o) {
+      return specs.count({o, name}) != 0;
+    });
+    if (everywhere) out.insert(name);
   }
   return out;
 }
 
-std::vector<std::string> Catalog::names_of(const Specs& specs, char option) {
-  option = upper(option);
+std::vector<std::string> Catalog::names_of(const Specs& specs, const std::string& option) {
   std::vector<std::string> out;
   for (const auto& [key, q] : specs) {
     if (key.first == option) out.push_back(key.second);
@@ -174,29 +195,33 @@ std::vector<std::string> Catalog::names_of(const Specs& specs, char option) {
   return out;
 }
 
-std::set<std::string> Catalog::common_names() const { return common(queries_); }
+std::set<std::string> Catalog::common_names(const std::vector<std::string>& options) const {
+  return common(queries_, options);
+}
 
-std::vector<std::string> Catalog::names(char option) const { return names_of(queries_, option); }
+std::vector<std::string> Catalog::names(const std::string& option) const {
+  return names_of(queries_, option);
+}
 
-const QuerySpec& Catalog::write(char option, const std::string& name) const {
-  option = upper(option);
+const QuerySpec& Catalog::write(const std::string& option, const std::string& name) const {
   auto it = writes_.find({option, name});
   if (it == writes_.end()) {
-    const std::string folder(1, option);
-    throw InputError("writer", "no write statement '" + name + "' for option " + folder +
-                                   " (expected sql/options/" + folder + "/writes/" + name +
+    throw InputError("writer", "no write statement '" + name + "' for option " + option +
+                                   " (expected sql/options/" + option + "/writes/" + name +
                                    ".sql)");
   }
   return it->second;
 }
 
-std::set<std::string> Catalog::common_write_names() const { return common(writes_); }
+std::set<std::string> Catalog::common_write_names(const std::vector<std::string>& options) const {
+  return common(writes_, options);
+}
 
-std::vector<std::string> Catalog::write_names(char option) const {
+std::vector<std::string> Catalog::write_names(const std::string& option) const {
   return names_of(writes_, option);
 }
 
-std::string Catalog::write_sql(char option) const {
+std::string Catalog::write_sql(const std::string& option) const {
   const QuerySpec& q = write(option, std::string(kPriceStockWrite));
   // ParamGenerator::next_write draws exactly these, in this order.
   const std::vector<std::string> expected = {"write_id", "write_price", "write_stock"};

@@ -1,21 +1,25 @@
 #pragma once
-// The query catalog (issue 2, item 6): sql/options/<A|B|C>/queries/<name>.sql, each starting with a
-// `-- params: <generator> ...` header naming the parameter generators for $1..$n; and the write
-// mix's statements (issue 6, item 1), sql/options/<A|B|C>/writes/<name>.sql, with the same header.
+// The query catalog (issue 2, item 6): sql/options/<option>/queries/<name>.sql, each starting
+// with a `-- params: <generator> ...` header naming the parameter generators for $1..$n; and the
+// write mix's statements (issue 6, item 1), sql/options/<option>/writes/<name>.sql, with the same
+// header. Options are keyed by name (their folder's); an option may have queries of its own.
 
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
+
+#include "harness/option/schema_option.hpp"
 
 namespace lg::workload {
 
 /// One named query (or write statement) of one option.
 struct QuerySpec {
   std::string name;                     ///< file stem, e.g. "sku_lookup"
-  char option = 'A';                    ///< 'A', 'B' or 'C'
+  std::string option;                   ///< the option's name, e.g. "A"
   std::string sql;                      ///< the whole file, header comment included
   std::vector<std::string> generators;  ///< from the `-- params:` header, in order
   std::filesystem::path file;
@@ -25,41 +29,65 @@ struct QuerySpec {
 /// Every query and write statement of every option, loaded once and immutable.
 class Catalog {
  public:
-  /// Reads sql_dir/queries/{A,B,C}/*.sql and sql_dir/writes/{A,B,C}/*.sql (the writes folder
-  /// may be missing). Throws lg::InputError naming file and line for a missing `-- params:`
-  /// header, an unknown generator, or a header whose values do not match the highest $n, in
-  /// either folder; and when sql_dir/queries holds no query at all.
+  /// Reads each option's queries/*.sql and writes/*.sql (the writes folder may be missing).
+  /// Throws lg::InputError naming file and line for a missing `-- params:` header, an unknown
+  /// generator, or a header whose values do not match the highest $n, in either folder; and
+  /// when no option has a query at all.
+  static Catalog load(const std::vector<option::SchemaOption>& options);
+  /// Same for every folder of sql_dir/options (each folder an option of that name; no manifest
+  /// needed, so a catalog of queries alone can be checked).
   static Catalog load(const std::filesystem::path& sql_dir);
 
   /// Throws lg::InputError (field "query") when the option has no such query.
-  const QuerySpec& query(char option, const std::string& name) const;
-  /// Names present for all of A, B and C.
-  std::set<std::string> common_names() const;
+  const QuerySpec& query(const std::string& option, const std::string& name) const;
+  /// Query names every option of `options` has (the options a scenario runs).
+  std::set<std::string> common_names(const std::vector<std::string>& options) const;
+  /// Query names every loaded option has.
+  std::set<std::string> common_names() const { return common_names(options_); }
   /// The option's query names, sorted.
-  std::vector<std::string> names(char option) const;
-  /// The write statement sql/options/<option>/writes/<name>.sql (write path: loadgate_a.products,
-  /// loadgate_b/c.custom_posts). Throws lg::InputError (field "writer") naming the missing file.
-  const QuerySpec& write(char option, const std::string& name) const;
-  /// Write statement names present for all of A, B and C.
-  std::set<std::string> common_write_names() const;
+  std::vector<std::string> names(const std::string& option) const;
+  /// The write statement sql/options/<option>/writes/<name>.sql (on the option's write
+  /// relation). Throws lg::InputError (field "writer") naming the missing file.
+  const QuerySpec& write(const std::string& option, const std::string& name) const;
+  /// Write statement names every option of `options` has.
+  std::set<std::string> common_write_names(const std::vector<std::string>& options) const;
+  /// Write statement names every loaded option has.
+  std::set<std::string> common_write_names() const { return common_write_names(options_); }
   /// The option's write statement names, sorted.
-  std::vector<std::string> write_names(char option) const;
+  std::vector<std::string> write_names(const std::string& option) const;
   /// update_price_stock's SQL (params $1 id, $2 price, $3 stock, as ParamGenerator::next_write
   /// draws them). Throws lg::InputError (field "writer") when the file was missing or its
   /// header is not `write_id write_price write_stock`.
-  std::string write_sql(char option) const;
+  std::string write_sql(const std::string& option) const;
+  /// The loaded options' names, sorted.
+  const std::vector<std::string>& options() const noexcept { return options_; }
+
+  /// Bridges for bench/schema_bench.cpp, which still names options by letter: the same as the
+  /// string forms. Nothing else may use them.
+  const QuerySpec& query(char option, const std::string& name) const {
+    return query(std::string(1, option), name);
+  }
+  std::vector<std::string> names(char option) const { return names(std::string(1, option)); }
 
  private:
-  using Specs = std::map<std::pair<char, std::string>, QuerySpec>;
-  static void load_dir(const std::filesystem::path& dir, char option, Specs& into);
-  static std::set<std::string> common(const Specs& specs);
-  static std::vector<std::string> names_of(const Specs& specs, char option);
+  using Specs = std::map<std::pair<std::string, std::string>, QuerySpec>;
+  static void load_dir(const std::filesystem::path& dir, const std::string& option, Specs& into);
+  static std::set<std::string> common(const Specs& specs, const std::vector<std::string>& options);
+  static std::vector<std::string> names_of(const Specs& specs, const std::string& option);
+  // Reads (name, queries folder, writes folder) of each option; throws when no query was found
+  // under `root` (named in the message).
+  static Catalog load_folders(
+      const std::vector<std::tuple<std::string, std::filesystem::path, std::filesystem::path>>&
+          folders,
+      const std::filesystem::path& root);
 
+  std::vector<std::string> options_;
   Specs queries_;
   Specs writes_;
 };
 
 /// Parses one query file's text (exposed for tests). Throws lg::InputError as Catalog::load.
-QuerySpec parse_query(const std::string& text, const std::filesystem::path& file, char option);
+QuerySpec parse_query(const std::string& text, const std::filesystem::path& file,
+                      const std::string& option);
 
 }  // namespace lg::workload

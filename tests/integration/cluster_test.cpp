@@ -190,7 +190,7 @@ TEST_F(GuardTest, UnmarkedDatabaseIsRefusedWithoutMarkDb) {
   }
   EXPECT_FALSE(is_marked(*conn_));
   EXPECT_EQ(conn_->scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'loadgate%'"), "0");
-  EXPECT_THROW(drop_option_schema(*conn_, 'A'), InputError);
+  EXPECT_THROW(drop_schema(*conn_, "loadgate_a"), InputError);
 }
 
 TEST_F(GuardTest, MarkDbMarksOnce) {
@@ -201,19 +201,19 @@ TEST_F(GuardTest, MarkDbMarksOnce) {
   EXPECT_EQ(conn_->scalar("SELECT count(*) FROM loadgate_meta.marker"), "1");
 }
 
-TEST_F(GuardTest, DropOptionSchemaTouchesOnlyLoadgateSchemas) {
+TEST_F(GuardTest, DropSchemaTouchesOnlyLoadgateSchemas) {
   ensure_marked(*conn_, true, "dbname=guard_test");
   for (const char* s : {"loadgate_a", "loadgate_b", "loadgate_c"}) {
     conn_->exec(std::string("CREATE SCHEMA ") + s + "; CREATE TABLE " + s +
                 ".products(id int REFERENCES public.user_products(id))");
   }
-  for (char option : {'A', 'B', 'c'}) drop_option_schema(*conn_, option);
+  for (const char* schema : {"loadgate_a", "loadgate_b", "loadgate_c"}) drop_schema(*conn_, schema);
   EXPECT_EQ(conn_->scalar("SELECT count(*) FROM pg_namespace WHERE nspname ~ '^loadgate_[abc]$'"),
             "0");
   EXPECT_EQ(conn_->scalar("SELECT count(*) FROM public.user_products"), "10");
   EXPECT_TRUE(is_marked(*conn_));
-  EXPECT_THROW(drop_option_schema(*conn_, 'D'), std::invalid_argument);
-  EXPECT_THROW(drop_option_schema(*conn_, 'p'), std::invalid_argument);
+  EXPECT_THROW(drop_schema(*conn_, "loadgate_meta"), std::invalid_argument);
+  EXPECT_THROW(drop_schema(*conn_, "public"), std::invalid_argument);
 }
 
 TEST(Environment, CapturesResultSettingsHostAndVersion) {

@@ -28,7 +28,7 @@ class Equivalence : public ::testing::Test {
     conn_ = std::make_unique<db::Connection>(db::Connection::open(lg::test::dsn()));
     db::ensure_marked(*conn_, true, "test");
     data_ = std::make_unique<datagen::ProductGenerator>(kSeed, kProducts);
-    for (char option : {'A', 'B', 'C'}) {
+    for (const char* option : {"A", "B", "C"}) {
       datagen::build_option(*conn_, run::option_def(kSqlDir, option), *data_, nullptr);
     }
     catalog_ = std::make_unique<workload::Catalog>(workload::Catalog::load(kSqlDir));
@@ -43,8 +43,16 @@ class Equivalence : public ::testing::Test {
   static inline std::unique_ptr<workload::Catalog> catalog_;
 };
 
+// The shipped options called `names`, in that order.
+std::vector<option::SchemaOption> options(std::initializer_list<const char*> names) {
+  std::vector<option::SchemaOption> out;
+  for (const char* name : names) out.push_back(run::option_def(kSqlDir, name));
+  return out;
+}
+
 TEST_F(Equivalence, AllOptionsAnswerEveryQueryIdentically) {
-  const VerifyReport report = verify_options(*conn_, *catalog_, *data_, {'A', 'B', 'C'}, 50, kSeed);
+  const VerifyReport report =
+      verify_options(*conn_, *catalog_, *data_, options({"A", "B", "C"}), 50, kSeed);
   EXPECT_TRUE(report.mismatches.empty()) << format_report(report);
   EXPECT_GE(report.queries, 8);
   EXPECT_EQ(report.comparisons, report.queries * 50 * 2);
@@ -70,7 +78,7 @@ TEST_F(Equivalence, EveryOptionHoldsTheSameProducts) {
 // price query returns, and expect that query reported for option B.
 TEST_F(Equivalence, ABrokenOptionIsReportedAsAMismatch) {
   const std::string name = "price_range_in_stock";
-  const auto& spec = catalog_->query('A', name);
+  const auto& spec = catalog_->query("A", name);
   workload::ParamGenerator params(*data_, kSeed, hash_name(name));  // verify's first set
   std::string id;
   for (int k = 0; k < 50 && id.empty(); ++k) {
@@ -85,23 +93,24 @@ TEST_F(Equivalence, ABrokenOptionIsReportedAsAMismatch) {
       "'{price}', to_jsonb($2::numeric)) WHERE id = $1";
   conn_->query(set_price, {id, std::string("0.01")});
 
-  const VerifyReport report = verify_options(*conn_, *catalog_, *data_, {'A', 'B'}, 50, kSeed);
+  const VerifyReport report =
+      verify_options(*conn_, *catalog_, *data_, options({"A", "B"}), 50, kSeed);
   conn_->query(set_price, {id, original});  // restore before asserting
 
   EXPECT_FALSE(report.ok());
   const auto hit = std::find_if(report.mismatches.begin(), report.mismatches.end(),
                                 [&](const Mismatch& m) { return m.query == name; });
   ASSERT_NE(hit, report.mismatches.end()) << format_report(report);
-  EXPECT_EQ(hit->option, 'B');
+  EXPECT_EQ(hit->option, "B");
   EXPECT_EQ(hit->params.size(), 2u);
   EXPECT_NE(hit->detail.find(id), std::string::npos) << hit->detail;
   EXPECT_NE(format_report(report).find("MISMATCH " + name), std::string::npos);
 }
 
 TEST_F(Equivalence, RelationSizesListTablesViewAndIndexes) {
-  const auto a = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, 'A'));
-  const auto b = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, 'B'));
-  const auto c = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, 'C'));
+  const auto a = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, "A"));
+  const auto b = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, "B"));
+  const auto c = datagen::relation_sizes(*conn_, run::option_def(kSqlDir, "C"));
   auto count_kind = [](const nlohmann::json& sizes, const std::string& kind) {
     return std::count_if(sizes["relations"].begin(), sizes["relations"].end(),
                          [&](const nlohmann::json& r) { return r["kind"] == kind; });

@@ -39,7 +39,7 @@ class LiveTable : public ::testing::Test {
   void SetUp() override {
     conn_ = std::make_unique<Connection>(Connection::open(dsn_));
     ensure_marked(*conn_, true, "test");
-    datagen::build_option(*conn_, run::option_def(kSqlDir, 'C'), *gen_, nullptr);
+    datagen::build_option(*conn_, run::option_def(kSqlDir, "C"), *gen_, nullptr);
   }
   void TearDown() override { conn_.reset(); }
 

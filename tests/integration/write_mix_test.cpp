@@ -30,7 +30,7 @@ constexpr std::uint64_t kSeed = 42;
 constexpr int kWrites = 200;
 constexpr std::uint64_t kWriterStream = 7;
 const std::filesystem::path kSqlDir = LOADGATE_SOURCE_DIR "/sql";
-constexpr char kOptions[] = {'A', 'B', 'C'};
+const std::vector<std::string> kOptions = {"A", "B", "C"};
 
 // Weights of the mix: every kind well represented in 200 writes.
 struct Kind {
@@ -82,7 +82,7 @@ class WriteMix : public ::testing::Test {
         db::Connection::open(lg::test::fresh_database("write_mix")));
     db::ensure_marked(*conn_, true, "test");
     data_ = std::make_unique<datagen::ProductGenerator>(kSeed, kProducts);
-    for (char option : kOptions) {
+    for (const auto& option : kOptions) {
       datagen::build_option(*conn_, run::option_def(kSqlDir, option), *data_, nullptr);
     }
     catalog_ = std::make_unique<Catalog>(Catalog::load(kSqlDir));
@@ -105,7 +105,7 @@ class WriteMix : public ::testing::Test {
     for (std::int64_t id = 1; id <= kProducts; ++id) present.insert(id);
     for (int w = 0; w < kWrites; ++w) {
       const std::string kind = pick_kind(mix);
-      const Params params = gen.next(catalog_->write('A', kind));
+      const Params params = gen.next(catalog_->write("A", kind));
       const std::int64_t id = std::stoll(*params[0]);
       int expected = present.count(id) ? 1 : 0;
       if (kind == "insert_product") {
@@ -117,9 +117,9 @@ class WriteMix : public ::testing::Test {
       }
       ++kinds_[kind];
       conn_->exec("BEGIN");
-      for (char option : kOptions) {
+      for (const auto& option : kOptions) {
         const auto& q = catalog_->write(option, kind);
-        ASSERT_EQ(q.generators, catalog_->write('A', kind).generators) << q.file;
+        ASSERT_EQ(q.generators, catalog_->write("A", kind).generators) << q.file;
         ASSERT_EQ(affected(conn_->query(q.sql, params)), expected)
             << "write " << w << " " << kind << " id " << id << " on " << option;
       }
@@ -158,7 +158,9 @@ TEST_F(WriteMix, RowCountsFollowInsertsAndDeletes) {
 }
 
 TEST_F(WriteMix, AllOptionsStillAnswerEveryQueryAlike) {
-  const auto report = verify::verify_options(*conn_, *catalog_, *data_, {'A', 'B', 'C'}, 50, kSeed);
+  std::vector<option::SchemaOption> options;
+  for (const auto& name : kOptions) options.push_back(run::option_def(kSqlDir, name));
+  const auto report = verify::verify_options(*conn_, *catalog_, *data_, options, 50, kSeed);
   EXPECT_TRUE(report.ok()) << verify::format_report(report);
   EXPECT_GE(report.queries, 8);
 }
@@ -177,19 +179,19 @@ TEST_F(WriteMix, InsertedProductsAnswerAlikeAndListFirst) {
       {"slug_lookup", {product.slug}},
       {"category_page", {std::to_string(product.category_id), std::string("0")}}};
   for (const auto& [name, params] : lookups) {
-    const auto a = rows_of(*conn_, catalog_->query('A', name).sql, params);
+    const auto a = rows_of(*conn_, catalog_->query("A", name).sql, params);
     ASSERT_FALSE(a.empty()) << name;
-    for (char option : {'B', 'C'}) {
+    for (const std::string option : {"B", "C"}) {
       EXPECT_EQ(rows_of(*conn_, catalog_->query(option, name).sql, params), a)
           << name << " on " << option;
     }
   }
   const std::string id = std::to_string(product.id);
-  const auto detail = rows_of(*conn_, catalog_->query('A', "sku_lookup").sql, {product.sku});
+  const auto detail = rows_of(*conn_, catalog_->query("A", "sku_lookup").sql, {product.sku});
   EXPECT_EQ(detail[0].substr(0, detail[0].find('|')), id);
   EXPECT_NE(detail[0].find("|" + format_cents(product.price_cents) + "|"), std::string::npos)
       << detail[0];
-  const auto page = rows_of(*conn_, catalog_->query('C', "category_page").sql,
+  const auto page = rows_of(*conn_, catalog_->query("C", "category_page").sql,
                             {std::to_string(product.category_id), std::string("0")});
   EXPECT_EQ(page[0].substr(0, page[0].find('|')), id) << "newest first";
 }

@@ -29,7 +29,7 @@ class AggregateTest : public ::testing::Test {
     spec_.stages = {{2 * kS, 4, "ramp", {}}, {2 * kS, 4, "steady", {}}};
     slots_ = {{"sql_duration", metrics::MetricKind::kTrend,
                make_tags({{"query", "q"}, {"kind", "read"}})}};
-    agg_.begin_option('A', slots_, spec_);
+    agg_.begin_option("A", slots_, spec_);
   }
   void add(std::size_t stage, Nanos start, metrics::SlotData d) {
     std::vector<metrics::SlotData> v;
@@ -69,9 +69,9 @@ TEST(AggregateTrials, EachTrialIsItsOwnSeriesAndWindowOnOneTimeAxis) {
     v.push_back(samples(us, 0));
     agg.add_interval({0, 0, 2 * kS, 4, false}, std::move(v));
   };
-  agg.begin_option('A', slots, spec, 1, 0);
+  agg.begin_option("A", slots, spec, 1, 0);
   add({1000, 1000});
-  agg.begin_option('A', slots, spec, 2, 10 * kS);  // 10 s after trial 1 started
+  agg.begin_option("A", slots, spec, 2, 10 * kS);  // 10 s after trial 1 started
   add({5000, 5000, 5000, 5000});
   const auto series = agg.series();
   const auto t1 = merge_series(series, "sql_duration", make_tags({{"trial", "1"}}));

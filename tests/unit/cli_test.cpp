@@ -1,6 +1,12 @@
 // Command-line parsing: flags land in the option structs; bad flags are input errors (exit 2).
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "harness/cli/options.hpp"
 #include "harness/core/duration.hpp"
@@ -36,7 +42,9 @@ TEST(Cli, DatagenParsesOptionsAndProducts) {
   const auto& d = std::get<DatagenOptions>(cmd);
   EXPECT_EQ(d.products, 5000);
   EXPECT_EQ(d.seed, 7u);
-  EXPECT_EQ(d.options, (std::vector<char>{'A', 'C'}));
+  EXPECT_EQ(d.options, (std::vector<std::string>{"A", "C"}));
+  EXPECT_TRUE(d.emit_copy.empty());
+  EXPECT_EQ(std::get<DatagenOptions>(parse_args({"datagen", "--emit-copy", "B"})).emit_copy, "B");
 }
 
 TEST(Cli, BadInputIsAnInputErrorNamingTheFlag) {
@@ -51,8 +59,59 @@ TEST(Cli, BadInputIsAnInputErrorNamingTheFlag) {
     EXPECT_NE(std::string(e.what()).find("--products"), std::string::npos);
   }
   EXPECT_THROW(parse_args({"verify", "--options", "A"}), InputError);
-  EXPECT_THROW(parse_option_list("A,D", "--options"), InputError);
-  EXPECT_THROW(parse_option_list("A,A", "--options"), InputError);
+  const auto sql = run::default_sql_dir();
+  EXPECT_THROW(parse_option_list("A,D", "--options", sql), InputError);
+  EXPECT_THROW(parse_option_list("A,A", "--options", sql), InputError);
+  EXPECT_THROW(parse_option_list("", "--options", sql), InputError);
+}
+
+// A sql folder in a temporary directory holding the shipped option A and a copy of it named
+// `other` (schema loadgate_<lowercase other>): an option that is neither A, B nor C.
+class SqlDirWithOtherOption : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "lg-cli-XXXXXX").string();
+    sql_ = std::filesystem::path(mkdtemp(tmpl.data()));
+    const auto shipped = run::default_sql_dir() / "options" / "A";
+    const auto copy = std::filesystem::copy_options::recursive;
+    std::filesystem::create_directories(sql_ / "options");
+    std::filesystem::copy(shipped, sql_ / "options" / "A", copy);
+    std::filesystem::copy(shipped, sql_ / "options" / "Shop", copy);
+    std::ifstream in(sql_ / "options" / "Shop" / "option.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::ofstream(sql_ / "options" / "Shop" / "option.toml")
+        << std::regex_replace(text.str(), std::regex("loadgate_a"), "loadgate_shop");
+  }
+  void TearDown() override { std::filesystem::remove_all(sql_); }
+  std::filesystem::path sql_;
+};
+
+TEST_F(SqlDirWithOtherOption, AnyOptionFolderIsAnOptionName) {
+  const auto cmd = parse_args(
+      {"datagen", "--sql-dir", sql_.string(), "--options", "Shop,A", "--emit-copy", "Shop"});
+  const auto& d = std::get<DatagenOptions>(cmd);
+  EXPECT_EQ(d.options, (std::vector<std::string>{"Shop", "A"}));
+  EXPECT_EQ(d.emit_copy, "Shop");
+  const auto& v = std::get<VerifyOptions>(
+      parse_args({"verify", "--sql-dir", sql_.string(), "--options", "A,Shop"}));
+  EXPECT_EQ(v.options, (std::vector<std::string>{"A", "Shop"}));
+}
+
+TEST_F(SqlDirWithOtherOption, AnUnknownOptionIsOneLineNamingTheFlagAndTheOptionsThatExist) {
+  // B exists in the source tree but not in this sql folder: what exists is what the folder has.
+  for (const char* flag : {"--options", "--emit-copy"}) {
+    try {
+      parse_args({"datagen", "--sql-dir", sql_.string(), flag, "B"});
+      FAIL() << flag << " B must be refused";
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+      EXPECT_NE(what.find(flag), std::string::npos) << what;
+      EXPECT_NE(what.find("unknown option \"B\""), std::string::npos) << what;
+      EXPECT_NE(what.find("A, Shop"), std::string::npos) << what;
+    }
+  }
 }
 
 TEST(Duration, ParsesUnitsAndRejectsJunk) {

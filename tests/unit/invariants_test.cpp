@@ -17,14 +17,14 @@ const gate::InvariantResult* find(const std::vector<gate::InvariantResult>& all,
   return nullptr;
 }
 
-results::OptionReport option(char name) {
+results::OptionReport option(const std::string& name) {
   results::OptionReport o;
   o.option = name;
   return o;
 }
 
 TEST(Invariants, AHealthyRunKeepsEveryInvariantInSpecOrder) {
-  const auto all = check_invariants({}, {option('A'), option('C')}, {});
+  const auto all = check_invariants({}, {option("A"), option("C")}, {});
   ASSERT_EQ(all.size(), 5u);
   const char* order[] = {"refresh_failures", "staleness_unseen", "connection_loss", "target_exit",
                          "activities"};
@@ -35,14 +35,14 @@ TEST(Invariants, AHealthyRunKeepsEveryInvariantInSpecOrder) {
 }
 
 TEST(Invariants, RefreshesThatFailedForGoodBreakRefreshFailuresWithTheLastError) {
-  auto c = option('C');
+  auto c = option("C");
   c.refreshes_failed = 2;
   background::RefreshEvent failed;
   failed.ok = false;
   failed.error = "cannot refresh concurrently";
   background::RefreshEvent ok;
   c.refreshes = {ok, failed, failed, failed};
-  const auto all = check_invariants({}, {option('A'), c}, {});
+  const auto all = check_invariants({}, {option("A"), c}, {});
   const auto* r = find(all, "refresh_failures");
   ASSERT_NE(r, nullptr);
   EXPECT_FALSE(r->passed);
@@ -52,7 +52,7 @@ TEST(Invariants, RefreshesThatFailedForGoodBreakRefreshFailuresWithTheLastError)
 }
 
 TEST(Invariants, OverdueMarkersAndFailedProbeStatementsBreakStalenessUnseen) {
-  auto c = option('C');
+  auto c = option("C");
   c.staleness_markers = 20;
   c.staleness_overdue = 3;
   c.staleness_poll_failures = 1;
@@ -75,7 +75,7 @@ TEST(Invariants, OverdueMarkersAndFailedProbeStatementsBreakStalenessUnseen) {
 }
 
 TEST(Invariants, VuAndBackgroundConnectionLossesBreakConnectionLoss) {
-  auto a = option('A');
+  auto a = option("A");
   a.connection_events = {{1, "refresher", "lost", "terminated"},
                          {2, "refresher", "reconnected", ""}};
   metrics::SeriesStats lost;
@@ -96,7 +96,7 @@ TEST(Invariants, VuAndBackgroundConnectionLossesBreakConnectionLoss) {
 }
 
 TEST(Invariants, ADeadActivityBreaksActivitiesWithWhenAndWhy) {
-  auto c = option('C');
+  auto c = option("C");
   c.activities_dead = {{"refresher", "std::bad_alloc", 12.34}};
   const auto all = check_invariants({}, {c}, {});
   const auto* r = find(all, "activities");
@@ -106,7 +106,7 @@ TEST(Invariants, ADeadActivityBreaksActivitiesWithWhenAndWhy) {
 }
 
 TEST(Invariants, AnInvariantTurnedOffIsNotJudged) {
-  auto c = option('C');
+  auto c = option("C");
   c.target_exit = "catalog-api was killed by signal 9";
   c.refreshes_failed = 1;
   scenario::InvariantsSpec spec;

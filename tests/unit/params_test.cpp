@@ -41,8 +41,8 @@ TEST_F(Params, SameSeedAndStreamGiveTheSameSequence) {
   const Catalog catalog = Catalog::load(kSqlDir);
   ParamGenerator a(data_, 7, 3), b(data_, 7, 3);
   for (int round = 0; round < 20; ++round) {
-    for (const auto& name : catalog.names('A')) {
-      const auto& q = catalog.query('A', name);
+    for (const auto& name : catalog.names("A")) {
+      const auto& q = catalog.query("A", name);
       ASSERT_EQ(a.next(q), b.next(q)) << name;
     }
     ASSERT_EQ(a.next_write(), b.next_write());
@@ -141,11 +141,11 @@ TEST_F(Params, EveryRepositoryQueryGetsItsParameterCount) {
   const auto common = catalog.common_names();
   for (const auto& name : required) EXPECT_TRUE(common.count(name)) << name;
   ParamGenerator gen(data_, 42, 0);
-  for (char option : {'A', 'B', 'C'}) {
+  for (const std::string option : {"A", "B", "C"}) {
     for (const auto& name : catalog.names(option)) {
       const auto& q = catalog.query(option, name);
       EXPECT_EQ(gen.next(q).size(), static_cast<std::size_t>(q.param_count)) << q.file;
-      EXPECT_EQ(q.generators, catalog.query('A', name).generators) << q.file;
+      EXPECT_EQ(q.generators, catalog.query("A", name).generators) << q.file;
       for (auto at = q.sql.find("to_tsquery("); at != std::string::npos;
            at = q.sql.find("to_tsquery(", at + 1)) {
         EXPECT_TRUE(at > 0 && q.sql[at - 1] == '_') << "to_tsquery on user input: " << q.file;
@@ -153,7 +153,7 @@ TEST_F(Params, EveryRepositoryQueryGetsItsParameterCount) {
     }
     EXPECT_NE(catalog.write_sql(option).find("$3"), std::string::npos);
   }
-  EXPECT_THROW(catalog.query('A', "no_such_query"), InputError);
+  EXPECT_THROW(catalog.query("A", "no_such_query"), InputError);
 }
 
 TEST_F(Params, EveryRepositoryWriteGetsItsParameterCount) {
@@ -163,22 +163,23 @@ TEST_F(Params, EveryRepositoryWriteGetsItsParameterCount) {
   const auto common = catalog.common_write_names();
   for (const auto& name : required) EXPECT_TRUE(common.count(name)) << name;
   ParamGenerator gen(data_, 42, 0);
-  const std::string schema[] = {"loadgate_a.products", "loadgate_b.custom_posts",
-                                "loadgate_c.custom_posts"};
-  for (char option : {'A', 'B', 'C'}) {
+  const std::map<std::string, std::string> schema = {{"A", "loadgate_a.products"},
+                                                     {"B", "loadgate_b.custom_posts"},
+                                                     {"C", "loadgate_c.custom_posts"}};
+  for (const std::string option : {"A", "B", "C"}) {
     EXPECT_EQ(catalog.write_names(option).size(), common.size()) << option;
     for (const auto& name : catalog.write_names(option)) {
       const auto& q = catalog.write(option, name);
       EXPECT_EQ(gen.next(q).size(), static_cast<std::size_t>(q.param_count)) << q.file;
-      EXPECT_EQ(q.generators, catalog.write('A', name).generators) << q.file;
-      EXPECT_NE(q.sql.find(schema[option - 'A']), std::string::npos) << "write path: " << q.file;
+      EXPECT_EQ(q.generators, catalog.write("A", name).generators) << q.file;
+      EXPECT_NE(q.sql.find(schema.at(option)), std::string::npos) << "write path: " << q.file;
     }
     EXPECT_EQ(catalog.write_sql(option), catalog.write(option, "update_price_stock").sql);
   }
-  EXPECT_EQ(catalog.write('a', "insert_product").generators,
+  EXPECT_EQ(catalog.write("A", "insert_product").generators,
             std::vector<std::string>{"new_product"});
   try {
-    catalog.write('B', "no_such_write");
+    catalog.write("B", "no_such_write");
     FAIL() << "a missing write statement must throw";
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), "writer");
@@ -321,7 +322,7 @@ TEST_F(Params, InsertLaneMustStartAboveTheDataset) {
 TEST_F(Params, NextWriteDrawsAsUpdatePriceStock) {
   const Catalog catalog = Catalog::load(kSqlDir);
   ParamGenerator a(data_, 42, 2), b(data_, 42, 2);
-  const auto& q = catalog.write('C', "update_price_stock");
+  const auto& q = catalog.write("C", "update_price_stock");
   for (int i = 0; i < 100; ++i) ASSERT_EQ(a.next_write(), b.next(q));
 }
 
@@ -386,15 +387,35 @@ TEST_F(CatalogErrors, WriteSqlNeedsThePriceStockHeader) {
       << "-- params: write_id write_stock write_price\nUPDATE t SET a = $2, b = $3 WHERE id = "
          "$1;\n";
   const Catalog catalog = Catalog::load(dir_);
-  EXPECT_EQ(catalog.write('A', "update_price_stock").param_count, 3);
+  EXPECT_EQ(catalog.write("A", "update_price_stock").param_count, 3);
   try {
-    catalog.write_sql('A');
+    catalog.write_sql("A");
     FAIL() << "write_sql must refuse a header next_write does not draw";
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), "writer");
   }
-  EXPECT_THROW(catalog.write_sql('B'), InputError);  // no file at all
-  EXPECT_TRUE(catalog.common_write_names().empty());
+  EXPECT_THROW(catalog.write_sql("B"), InputError);             // no file at all
+  EXPECT_TRUE(catalog.common_write_names({"A", "B"}).empty());  // B has no writes
+}
+
+// Options are keyed by their folder's name, any name; a query is common when every option of
+// those asked about has it, and an option may have queries of its own.
+TEST_F(CatalogErrors, CommonQueriesAreThoseEverySelectedOptionHas) {
+  for (const char* option : {"A", "Shop"}) {
+    std::filesystem::create_directories(dir_ / "options" / option / "queries");
+    std::ofstream(dir_ / "options" / option / "queries" / "shared.sql")
+        << "-- params:\nSELECT 1;\n";
+  }
+  std::ofstream(dir_ / "options" / "Shop" / "queries" / "shop_only.sql")
+      << "-- params: sku\nSELECT $1;\n";
+  const Catalog catalog = Catalog::load(dir_);
+  EXPECT_EQ(catalog.options(), (std::vector<std::string>{"A", "Shop"}));
+  EXPECT_EQ(catalog.query("Shop", "shop_only").option, "Shop");
+  EXPECT_EQ(catalog.common_names({"Shop"}), (std::set<std::string>{"shared", "shop_only"}));
+  EXPECT_EQ(catalog.common_names({"A", "Shop"}), (std::set<std::string>{"shared"}));
+  EXPECT_EQ(catalog.common_names(), (std::set<std::string>{"shared"}));
+  EXPECT_THROW(catalog.query("A", "shop_only"), InputError);
+  EXPECT_THROW(catalog.query("a", "shared"), InputError);  // names are the folders', exactly
 }
 
 TEST_F(CatalogErrors, PlaceholdersInStringsAndCommentsDoNotCount) {

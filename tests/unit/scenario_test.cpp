@@ -2,7 +2,12 @@
 // file:line, the key path and the problem; the shipped scenarios load.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +15,21 @@
 
 namespace lg::scenario {
 namespace {
+
+const std::filesystem::path kShippedOptions =
+    std::filesystem::path(LOADGATE_SOURCE_DIR) / "sql" / "options";
+
+// The shipped options (sql/options: A, B, C with their roles), each having every name of
+// `queries` and `writes` (no writes: [writer.mix] names are not checked).
+KnownOptions known(const std::set<std::string>& queries, const std::set<std::string>& writes = {}) {
+  KnownOptions k;
+  k.options = option::discover({kShippedOptions});
+  for (const auto& o : k.options) {
+    k.queries[o.name] = queries;
+    if (!writes.empty()) k.writes[o.name] = writes;
+  }
+  return k;
+}
 
 const std::set<std::string> kKnownQueries = {"sku_lookup",    "slug_lookup", "price_range_in_stock",
                                              "category_page", "brand_page",  "full_text_search",
@@ -53,14 +73,14 @@ sql_failed = "rate<0.01"
 )";
 
 TEST(ScenarioLoad, FullScenarioLandsInEveryField) {
-  Scenario s = parse_scenario(kFull, "full.toml", kKnownQueries);
+  Scenario s = parse_scenario(kFull, "full.toml", known(kKnownQueries));
   EXPECT_EQ(s.name, "full");
   EXPECT_EQ(s.description, "every field");
   EXPECT_EQ(s.file, "full.toml");
   EXPECT_EQ(s.source_text, kFull);
   EXPECT_EQ(s.dataset.products, 20'000);
   EXPECT_EQ(s.dataset.seed, 7u);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'C', 'A'}));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"C", "A"}));
   EXPECT_EQ(s.database.dsn, "host=/tmp dbname=x");
 
   ASSERT_EQ(s.mix.size(), 2u);  // file order, not key order
@@ -118,10 +138,10 @@ sku_lookup = 1
 [executor]
 stages = [{ duration = "1s", target = 3 }]
 )",
-                              "min.toml", kKnownQueries);
+                              "min.toml", known(kKnownQueries));
   EXPECT_EQ(s.dataset.products, 10'000);
   EXPECT_EQ(s.dataset.seed, 42u);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"A", "B", "C"}));
   EXPECT_EQ(s.executor.start_vus, 1);
   EXPECT_EQ(s.executor.warmup, 0);
   EXPECT_FALSE(s.refresher.enabled);
@@ -152,7 +172,7 @@ insert_product = 2
 update_status = 1
 delete_product = 0
 )",
-                              "w.toml", kKnownQueries, kKnownWrites);
+                              "w.toml", known(kKnownQueries, kKnownWrites));
   ASSERT_TRUE(s.writer.enabled);
   const ExecutorSpec& w = s.writer.executor;
   EXPECT_EQ(w.type, "ramping-arrival-rate");
@@ -179,7 +199,7 @@ sku_lookup = 1
 [executor]
 stages = [{ duration = "1s", target = 1 }]
 )",
-                              "s.toml", kKnownQueries);
+                              "s.toml", known(kKnownQueries));
   using Setting = std::pair<std::string, std::string>;
   EXPECT_EQ(s.database.settings, (std::vector<Setting>{{"shared_buffers", "2GB"},
                                                        {"max_parallel_workers_per_gather", "0"},
@@ -195,7 +215,7 @@ stages = [{ duration = "1s", target = 1 }]
 [refresher]
 strategy = "trigger"
 )",
-                              "t.toml", kKnownQueries);
+                              "t.toml", known(kKnownQueries));
   EXPECT_EQ(s.refresher.strategy, RefreshStrategy::kTrigger);
   EXPECT_STREQ(strategy_name(s.refresher.strategy), "trigger");
 }
@@ -209,7 +229,7 @@ stages = [{ duration = "1s", target = 1 }]
 [writer]
 rate = 0
 )",
-                              "w.toml", kKnownQueries);
+                              "w.toml", known(kKnownQueries));
   EXPECT_FALSE(s.writer.enabled);
 }
 
@@ -287,7 +307,7 @@ const BadCase kBadCases[] = {
      "executor.stages[0].target", "out of range"},
     {"zero_weight", 8, "sku_lookup = 0", 8, "workload.mix.sku_lookup", "out of range"},
     {"bad_option_letter", 6, "options = [\"A\", \"D\"]", 6, "database.options[1]",
-     "expected \"A\", \"B\" or \"C\", got \"D\""},
+     "unknown option \"D\"; options that exist (sql/options/<name>/): A, B, C"},
     {"duplicate_option", 6, "options = [\"A\", \"A\"]", 6, "database.options[1]", "twice"},
     {"empty_options", 6, "options = []", 6, "database.options", "at least one option"},
     {"products_too_small", 3, "products = 999", 3, "dataset.products", "out of range"},
@@ -333,7 +353,7 @@ class ScenarioBadInput : public ::testing::TestWithParam<BadCase> {};
 void expect_one_line_error(const std::string& text, int line, const char* field,
                            const char* message) {
   try {
-    parse_scenario(text, "bad.toml", kKnownQueries, kKnownWrites);
+    parse_scenario(text, "bad.toml", known(kKnownQueries, kKnownWrites));
     FAIL() << "accepted:\n" << text;
   } catch (const InputError& e) {
     std::string what = e.what();
@@ -364,15 +384,16 @@ sku_lookup = 1
 [executor]
 stages = [{ duration = "1s", target = 3 }]
 )";
-  EXPECT_EQ(parse_scenario("name = \"t\"\ntrials = 5" + rest, "t.toml", kKnownQueries).trials, 5);
+  EXPECT_EQ(
+      parse_scenario("name = \"t\"\ntrials = 5" + rest, "t.toml", known(kKnownQueries)).trials, 5);
   expect_one_line_error("name = \"t\"\ntrials = 0" + rest, 2, "trials", "");
   expect_one_line_error("name = \"t\"\ntrials = 101" + rest, 2, "trials", "");
   expect_one_line_error("name = \"t\"\ntrials = \"5\"" + rest, 2, "trials", "integer");
 }
 
 TEST(ScenarioLoad, UnreadablePathIsInputError) {
-  EXPECT_THROW(load_scenario("/nonexistent/loadgate/none.toml", kKnownQueries), InputError);
-  EXPECT_THROW(load_scenario(LOADGATE_SOURCE_DIR "/scenarios", kKnownQueries), InputError);
+  EXPECT_THROW(load_scenario("/nonexistent/loadgate/none.toml", known(kKnownQueries)), InputError);
+  EXPECT_THROW(load_scenario(LOADGATE_SOURCE_DIR "/scenarios", known(kKnownQueries)), InputError);
 }
 
 std::filesystem::path repo_scenario(const char* name) {
@@ -380,11 +401,11 @@ std::filesystem::path repo_scenario(const char* name) {
 }
 
 TEST(ShippedScenarios, SmokeLoads) {
-  Scenario s = load_scenario(repo_scenario("smoke.toml"), kKnownQueries);
+  Scenario s = load_scenario(repo_scenario("smoke.toml"), known(kKnownQueries));
   EXPECT_EQ(s.name, "smoke");
   EXPECT_EQ(s.dataset.products, 10'000);
   EXPECT_EQ(s.dataset.seed, 42u);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"A", "B", "C"}));
   EXPECT_EQ(s.mix.size(), kKnownQueries.size());
   ASSERT_EQ(s.executor.stages.size(), 4u);
   EXPECT_EQ(s.executor.stages[2].name, "steady");
@@ -397,9 +418,9 @@ TEST(ShippedScenarios, SmokeLoads) {
 }
 
 TEST(ShippedScenarios, CompareOptionsLoads) {
-  Scenario s = load_scenario(repo_scenario("compare-options.toml"), kKnownQueries);
+  Scenario s = load_scenario(repo_scenario("compare-options.toml"), known(kKnownQueries));
   EXPECT_EQ(s.dataset.products, 100'000);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"A", "B", "C"}));
   EXPECT_EQ(s.mix.size(), kKnownQueries.size());
   EXPECT_EQ(s.executor.peak_vus(), 16);
   EXPECT_TRUE(s.refresher.enabled);
@@ -410,9 +431,9 @@ TEST(ShippedScenarios, CompareOptionsLoads) {
 // The nightly gates latency in an open model (a closed model's throughput is what differs most
 // between two machines of one type), on the SLOs and on machine-invariant ratios of options.
 TEST(ShippedScenarios, NightlyIsAnOpenModelGatingSlosAndRatiosOfOptions) {
-  Scenario s = load_scenario(repo_scenario("nightly.toml"), kKnownQueries);
+  Scenario s = load_scenario(repo_scenario("nightly.toml"), known(kKnownQueries));
   EXPECT_EQ(s.dataset.products, 100'000);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'B', 'C'}));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"A", "B", "C"}));
   EXPECT_EQ(s.executor.type, "constant-arrival-rate");
   bool slo = false, ratio = false;
   for (const auto& t : s.thresholds) {
@@ -424,9 +445,9 @@ TEST(ShippedScenarios, NightlyIsAnOpenModelGatingSlosAndRatiosOfOptions) {
 }
 
 TEST(ShippedScenarios, ScaleOneMillionCarriesTheSloTable) {
-  Scenario s = load_scenario(repo_scenario("scale-1m.toml"), kKnownQueries, kKnownWrites);
+  Scenario s = load_scenario(repo_scenario("scale-1m.toml"), known(kKnownQueries, kKnownWrites));
   EXPECT_EQ(s.dataset.products, 1'000'000);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'A', 'C'}));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"A", "C"}));
   EXPECT_TRUE(s.executor.open_model());
   EXPECT_TRUE(s.refresher.enabled);
   EXPECT_TRUE(s.staleness.enabled);
@@ -447,10 +468,11 @@ TEST(ShippedScenarios, ScaleOneMillionCarriesTheSloTable) {
 
 // The same data, reads, writes and SLOs as scale-1m, on C with the trigger strategy.
 TEST(ShippedScenarios, ScaleOneMillionTriggerDiffersOnlyInStrategyAndOptions) {
-  Scenario a = load_scenario(repo_scenario("scale-1m.toml"), kKnownQueries, kKnownWrites);
-  Scenario t = load_scenario(repo_scenario("scale-1m-trigger.toml"), kKnownQueries, kKnownWrites);
+  Scenario a = load_scenario(repo_scenario("scale-1m.toml"), known(kKnownQueries, kKnownWrites));
+  Scenario t =
+      load_scenario(repo_scenario("scale-1m-trigger.toml"), known(kKnownQueries, kKnownWrites));
   EXPECT_EQ(t.refresher.strategy, RefreshStrategy::kTrigger);
-  EXPECT_EQ(t.database.options, (std::vector<char>{'C'}));
+  EXPECT_EQ(t.database.options, (std::vector<std::string>{"C"}));
   EXPECT_EQ(t.dataset.products, a.dataset.products);
   EXPECT_EQ(t.database.settings, a.database.settings);
   ASSERT_EQ(t.mix.size(), a.mix.size());
@@ -465,8 +487,8 @@ TEST(ShippedScenarios, ScaleOneMillionTriggerDiffersOnlyInStrategyAndOptions) {
 // 30 s -> 0; listing then filtered search, 1 s of think time after each, checks on status and
 // 200 ms, p(95) < 200.
 TEST(ShippedScenarios, K6ProductsIsTheMigrationPlansScript) {
-  Scenario s = load_scenario(repo_scenario("k6-products.toml"), kKnownQueries);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'C'}));
+  Scenario s = load_scenario(repo_scenario("k6-products.toml"), known(kKnownQueries));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"C"}));
   EXPECT_TRUE(s.http.catalog_api);
   std::vector<int> targets;
   for (const auto& st : s.executor.stages) targets.push_back(st.target);
@@ -488,7 +510,7 @@ TEST(ShippedScenarios, K6ProductsIsTheMigrationPlansScript) {
 
 // The denormalization guide's 1,000 -> 5,000 users with sleep(1), against a static target.
 TEST(ShippedScenarios, K6Feed5000RampsToFiveThousandUsersWithThinkTime) {
-  Scenario s = load_scenario(repo_scenario("k6-feed-5000.toml"), kKnownQueries);
+  Scenario s = load_scenario(repo_scenario("k6-feed-5000.toml"), known(kKnownQueries));
   EXPECT_EQ(s.executor.peak_vus(), 5000);
   EXPECT_EQ(s.executor.stages[1].target, 1000);
   ASSERT_TRUE(s.http_workload());
@@ -498,9 +520,9 @@ TEST(ShippedScenarios, K6Feed5000RampsToFiveThousandUsersWithThinkTime) {
 }
 
 TEST(ShippedScenarios, RolloutStepsTheViewAndInjectsAFault) {
-  Scenario s = load_scenario(repo_scenario("rollout.toml"), kKnownQueries);
+  Scenario s = load_scenario(repo_scenario("rollout.toml"), known(kKnownQueries));
   EXPECT_EQ(s.dataset.products, 100'000);
-  EXPECT_EQ(s.database.options, (std::vector<char>{'C'}));
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"C"}));
   ASSERT_TRUE(s.http_workload());
   EXPECT_TRUE(s.http.catalog_api);
   EXPECT_EQ(s.executor.type, "ramping-arrival-rate");
@@ -530,7 +552,7 @@ TEST(ScenarioOpenModel, ConstantArrivalRateBecomesOneStage) {
       "name = \"car\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
       "type = \"constant-arrival-rate\"\nrate = 300\ntime_unit = \"1m\"\nduration = \"20s\"\n"
       "pre_allocated_vus = 4\nmax_vus = 10\narrivals = \"poisson\"\n",
-      "car.toml", kArrivalQueries);
+      "car.toml", known(kArrivalQueries));
   const auto& e = s.executor;
   EXPECT_TRUE(e.open_model());
   EXPECT_EQ(e.start_rate, 300);
@@ -548,7 +570,7 @@ TEST(ScenarioOpenModel, RampingArrivalRateDefaults) {
       "name = \"rar\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
       "type = \"ramping-arrival-rate\"\npre_allocated_vus = 3\n"
       "stages = [{ duration = \"5s\", target = 100, name = \"steady\" }]\n",
-      "rar.toml", kArrivalQueries);
+      "rar.toml", known(kArrivalQueries));
   const auto& e = s.executor;
   EXPECT_EQ(e.start_rate, 0);
   EXPECT_EQ(e.time_unit, kNanosPerSecond);
@@ -562,7 +584,7 @@ TEST(ScenarioOpenModel, MaxVusBelowPreallocatedIsAnError) {
   EXPECT_THROW(parse_scenario("name = \"x\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
                               "type = \"constant-arrival-rate\"\nrate = 5\nduration = \"1s\"\n"
                               "pre_allocated_vus = 4\nmax_vus = 2\n",
-                              "x.toml", kArrivalQueries),
+                              "x.toml", known(kArrivalQueries)),
                InputError);
 }
 
@@ -578,7 +600,7 @@ TEST(ScenarioThresholds, ObjectFormCarriesAbortOnFailAndDelay) {
       "stages = [{ duration = \"5s\", target = 1 }]\n[thresholds]\n"
       "\"sql_duration\" = [\"p(95)<50\", { threshold = \"p(99)<100\", abort_on_fail = true, "
       "delay_abort_eval = \"10s\" }]\n",
-      "t.toml", {"sku_lookup"});
+      "t.toml", known({"sku_lookup"}));
   ASSERT_EQ(s.thresholds.size(), 2u);
   EXPECT_FALSE(s.thresholds[0].abort_on_fail);
   EXPECT_TRUE(s.thresholds[1].abort_on_fail);
@@ -587,7 +609,7 @@ TEST(ScenarioThresholds, ObjectFormCarriesAbortOnFailAndDelay) {
   EXPECT_THROW(parse_scenario("name = \"t\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
                               "stages = [{ duration = \"5s\", target = 1 }]\n[thresholds]\n"
                               "\"sql_duration\" = [{ threshold = \"p(99)<100\", abort = true }]\n",
-                              "t.toml", {"sku_lookup"}),
+                              "t.toml", known({"sku_lookup"})),
                InputError);
 }
 
@@ -627,7 +649,7 @@ duration = "2s"
 )";
 
 TEST(ScenarioHttp, RequestsHttpStagesAndFaultsLand) {
-  const auto s = parse_scenario(kHttp, "h.toml", kKnownQueries);
+  const auto s = parse_scenario(kHttp, "h.toml", known(kKnownQueries));
   ASSERT_TRUE(s.http_workload());
   ASSERT_EQ(s.requests.size(), 2u);
   EXPECT_EQ(s.requests[0].name, "by_category");  // file order
@@ -657,7 +679,7 @@ void expect_http_error(const std::string& from, const std::string& to, const std
   ASSERT_NE(at, std::string::npos) << from;
   text.replace(at, from.size(), to);
   try {
-    parse_scenario(text, "h.toml", kKnownQueries);
+    parse_scenario(text, "h.toml", known(kKnownQueries));
     FAIL() << "accepted:\n" << text;
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), field) << e.what();
@@ -686,7 +708,7 @@ TEST(ScenarioHttp, MistakesNameTheirField) {
   expect_http_error("\"view_unavailable\"", "\"drop_database\"", "faults[0].action",
                     "unknown fault");
   expect_http_error("options = [\"C\"]", "options = [\"A\"]", "faults[0].action",
-                    "needs option \"C\"");
+                    "needs an option with a view");
   // catalog-api reads C's view, which the trigger strategy never refreshes: stale reads would
   // be recorded as current.
   expect_http_error("[executor]", "[refresher]\nstrategy = \"trigger\"\n[executor]",
@@ -703,7 +725,7 @@ TEST(ScenarioHttp, MistakesNameTheirField) {
 TEST(ScenarioHttp, FiveThousandVusAreAccepted) {
   std::string text = kHttp;
   text.replace(text.find("pre_allocated_vus = 4"), 21, "pre_allocated_vus = 5000");
-  const auto s = parse_scenario(text, "h.toml", kKnownQueries);
+  const auto s = parse_scenario(text, "h.toml", known(kKnownQueries));
   EXPECT_TRUE(s.http_workload());
   EXPECT_EQ(s.executor.peak_vus(), 5000);
 
@@ -711,7 +733,7 @@ TEST(ScenarioHttp, FiveThousandVusAreAccepted) {
       "name = \"c\"\n[workload.requests.home]\npath = \"/\"\n[http]\n"
       "base_url = \"http://127.0.0.1:8080\"\n[executor]\n"
       "stages = [{ duration = \"10s\", target = 5000 }]\n",
-      "c.toml", kKnownQueries);
+      "c.toml", known(kKnownQueries));
   EXPECT_EQ(closed.executor.peak_vus(), 5000);
 }
 
@@ -720,7 +742,7 @@ TEST(ScenarioHttp, RolloutStepNeedsHttpWorkload) {
                           "\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
                           "stages = [{ duration = \"1s\", target = 1, mv_rollout_percent = 5 }]\n";
   try {
-    parse_scenario(sql, "s.toml", kKnownQueries);
+    parse_scenario(sql, "s.toml", known(kKnownQueries));
     FAIL();
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), "executor.stages[0].mv_rollout_percent");
@@ -738,7 +760,7 @@ Scenario with_refresher(const std::string& body) {
       "name = \"r\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
       "stages = [{ duration = \"1s\", target = 1 }]\n[refresher]\n" +
           body,
-      "r.toml", kKnownQueries);
+      "r.toml", known(kKnownQueries));
 }
 
 TEST(ScenarioRefresher, StrategiesAndRetriesLand) {
@@ -762,7 +784,7 @@ TEST(ScenarioRefresher, StalenessProbeKeysLand) {
       "name = \"s\"\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
       "stages = [{ duration = \"1s\", target = 1 }]\n[staleness]\ninterval = \"2s\"\n"
       "poll = \"10ms\"\n",
-      "s.toml", kKnownQueries);
+      "s.toml", known(kKnownQueries));
   EXPECT_TRUE(s.staleness.enabled);
   EXPECT_EQ(s.staleness.interval, 2 * kNanosPerSecond);
   EXPECT_EQ(s.staleness.poll, 10 * kNanosPerMilli);
@@ -806,7 +828,7 @@ stages = [{ duration = "5s", target = 2 }]
 )toml";
 
 TEST(ScenarioJourneys, SqlJourneysLandInFileOrderWithThinkTimesAndChecks) {
-  const auto s = parse_scenario(kSqlJourneys, "j.toml", kKnownQueries);
+  const auto s = parse_scenario(kSqlJourneys, "j.toml", known(kKnownQueries));
   EXPECT_EQ(s.engine.threads, 4);
   EXPECT_TRUE(s.mix.empty());
   EXPECT_TRUE(s.requests.empty());
@@ -872,7 +894,7 @@ stages = [{ duration = "10s", target = 5000 }]
 )toml";
 
 TEST(ScenarioJourneys, HttpJourneysNameRequestTemplatesAndCarryChecks) {
-  const auto s = parse_scenario(kHttpJourneys, "h.toml", kKnownQueries);
+  const auto s = parse_scenario(kHttpJourneys, "h.toml", known(kKnownQueries));
   EXPECT_EQ(s.engine.threads, 0);  // no [engine]: one event loop per core
   EXPECT_TRUE(s.http_workload());
   EXPECT_TRUE(s.mix.empty());
@@ -918,7 +940,7 @@ TEST(ScenarioJourneys, EngineThreadsRange) {
     return parse_scenario("name = \"e\"\n" + engine +
                               "\n[workload.mix]\nsku_lookup = 1\n[executor]\n"
                               "stages = [{ duration = \"1s\", target = 1 }]\n",
-                          "e.toml", kKnownQueries);
+                          "e.toml", known(kKnownQueries));
   };
   EXPECT_EQ(with_threads("").engine.threads, 0);
   EXPECT_EQ(with_threads("[engine]").engine.threads, 0);
@@ -965,8 +987,8 @@ const char* const kHttpJourneyBase[] = {
 TEST(ScenarioJourneys, BaseScenariosLoad) {
   std::string sql = lines_with(kJourneyBase, 0, 0, "");
   std::string http = lines_with(kHttpJourneyBase, 0, 0, "");
-  EXPECT_EQ(parse_scenario(sql, "j.toml", kKnownQueries).journeys.size(), 2u);
-  EXPECT_EQ(parse_scenario(http, "j.toml", kKnownQueries).journeys.size(), 1u);
+  EXPECT_EQ(parse_scenario(sql, "j.toml", known(kKnownQueries)).journeys.size(), 2u);
+  EXPECT_EQ(parse_scenario(http, "j.toml", known(kKnownQueries)).journeys.size(), 1u);
 }
 
 struct JourneyBadCase {
@@ -1107,6 +1129,138 @@ TEST_P(ScenarioJourneyBadInput, OneLineErrorNamesFileLineAndField) {
 
 INSTANTIATE_TEST_SUITE_P(Scenario, ScenarioJourneyBadInput, ::testing::ValuesIn(kJourneyBadCases),
                          [](const auto& info) { return std::string(info.param.label); });
+
+// A sql folder of its own: options are whatever folders it holds, named by their folder and
+// judged by their roles. Each is a copy of a shipped option under another name and schema.
+class ScenarioOwnOptions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "lg-scenario-XXXXXX").string();
+    root_ = std::filesystem::path(mkdtemp(tmpl.data()));
+    copy_option("A", "A", "loadgate_a");
+    copy_option("C", "Shop", "loadgate_shop");  // a view, a debounced queue, a live table
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  // sql/options/<from> copied to <root>/<to>, its schema renamed; `drop` (a line of its
+  // option.toml, e.g. a section header) removed with the keys that follow it up to a blank.
+  void copy_option(const std::string& from, const std::string& to, const std::string& schema,
+                   const std::string& drop = "") {
+    const auto dir = root_ / to;
+    std::filesystem::copy(kShippedOptions / from, dir, std::filesystem::copy_options::recursive);
+    std::ifstream in(dir / "option.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string manifest = std::regex_replace(text.str(), std::regex("loadgate_[a-z]+"), schema);
+    if (!drop.empty()) {
+      const auto at = manifest.find(drop);
+      ASSERT_NE(at, std::string::npos) << drop;
+      const auto end = manifest.find("\n\n", at);
+      manifest.erase(at, end == std::string::npos ? std::string::npos : end + 1 - at);
+    }
+    std::ofstream(dir / "option.toml") << manifest;
+  }
+
+  // The folder's options, each with the shipped query names; `extra` adds queries to one.
+  KnownOptions known_here(const std::string& extra_to = "",
+                          const std::string& extra_query = "") const {
+    KnownOptions k;
+    k.options = option::discover({root_});
+    for (const auto& o : k.options) k.queries[o.name] = kKnownQueries;
+    if (!extra_to.empty()) k.queries[extra_to].insert(extra_query);
+    return k;
+  }
+
+  std::filesystem::path root_;
+};
+
+constexpr const char* kOnShop = R"(name = "own"
+[database]
+options = ["Shop"]
+[workload.mix]
+sku_lookup = 1
+[executor]
+stages = [{ duration = "5s", target = 2 }]
+)";
+
+// What InputError `text` raises against the folder's options: its one line, or "" if it loads.
+std::string error_of(const std::string& text, const KnownOptions& known) {
+  try {
+    parse_scenario(text, "own.toml", known);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_F(ScenarioOwnOptions, AnOptionFolderOtherThanABCIsAnOptionName) {
+  const Scenario s = parse_scenario(kOnShop, "own.toml", known_here());
+  EXPECT_EQ(s.database.options, (std::vector<std::string>{"Shop"}));
+  // Shop has a view: a view fault is for it as it was for C.
+  const std::string with_fault =
+      std::string(kOnShop) +
+      "[[faults]]\naction = \"view_unavailable\"\nat = \"1s\"\nduration = \"1s\"\n";
+  EXPECT_EQ(error_of(with_fault, known_here()), "");
+  const std::string on_a = std::regex_replace(with_fault, std::regex("\"Shop\""), "\"A\"");
+  EXPECT_NE(error_of(on_a, known_here()).find("needs an option with a view"), std::string::npos);
+}
+
+TEST_F(ScenarioOwnOptions, AnUnknownOptionIsOneLineWithFileLineKeyAndTheOptionsThatExist) {
+  // C is shipped, but this folder has no C: what exists is what the folder holds.
+  const std::string text = std::regex_replace(kOnShop, std::regex("\"Shop\""), "\"A\", \"C\"");
+  const std::string what = error_of(text, known_here());
+  EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  EXPECT_EQ(what.rfind("own.toml:3:", 0), 0u) << what;
+  EXPECT_NE(what.find("database.options[1]"), std::string::npos) << what;
+  EXPECT_NE(what.find("unknown option \"C\""), std::string::npos) << what;
+  EXPECT_NE(what.find("A, Shop"), std::string::npos) << what;
+  // Named by none, the default A, B, C needs B and C, which this folder lacks.
+  const std::string none =
+      std::regex_replace(kOnShop, std::regex("options = \\[\"Shop\"\\]\n"), "");
+  const std::string default_missing = error_of(none, known_here());
+  EXPECT_NE(default_missing.find("database.options"), std::string::npos) << default_missing;
+  EXPECT_NE(default_missing.find("needs option \"B\""), std::string::npos) << default_missing;
+}
+
+TEST_F(ScenarioOwnOptions, AnOptionsOwnQueryIsKnownOnlyWhenEverySelectedOptionHasIt) {
+  const std::string own = std::regex_replace(kOnShop, std::regex("sku_lookup"), "shop_only");
+  EXPECT_EQ(error_of(own, known_here("Shop", "shop_only")), "");
+  const std::string both = std::regex_replace(own, std::regex("\"Shop\""), "\"Shop\", \"A\"");
+  const std::string what = error_of(both, known_here("Shop", "shop_only"));
+  EXPECT_NE(what.find("workload.mix.shop_only"), std::string::npos) << what;
+  EXPECT_NE(what.find("unknown query"), std::string::npos) << what;
+}
+
+TEST_F(ScenarioOwnOptions, AStrategyNeedsItsRoleInEverySelectedOptionWithAView) {
+  copy_option("C", "NoQueue", "loadgate_noqueue", "[strategies.debounced]");
+  const auto known = known_here();
+  ASSERT_FALSE(option::find(known.options, "NoQueue")->debounced);
+  ASSERT_TRUE(option::find(known.options, "NoQueue")->view);
+  const std::string base =
+      std::regex_replace(kOnShop, std::regex("\"Shop\""), "\"A\", \"NoQueue\"");
+  const std::string debounced = base + "[refresher]\nstrategy = \"debounced\"\n";
+  const std::string what = error_of(debounced, known);
+  EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  EXPECT_EQ(what.rfind("own.toml:9:", 0), 0u) << what;
+  EXPECT_NE(what.find("refresher.strategy"), std::string::npos) << what;
+  EXPECT_NE(what.find("NoQueue"), std::string::npos) << what;
+  // It has a live table and a view: those strategies serve it.
+  EXPECT_EQ(error_of(base + "[refresher]\nstrategy = \"trigger\"\n", known), "");
+  EXPECT_EQ(error_of(base + "[refresher]\nstrategy = \"continuous\"\n", known), "");
+  // A alone has no view: nothing to refresh, nothing to refuse.
+  const std::string on_a = std::regex_replace(debounced, std::regex(", \"NoQueue\""), "");
+  EXPECT_EQ(error_of(on_a, known), "");
+}
+
+TEST_F(ScenarioOwnOptions, HttpWithTheTriggerStrategyIsRefusedForAnyOptionWithAViewAndLiveTable) {
+  std::string text = kHttp;
+  text.replace(text.find("options = [\"C\"]"), 15, "options = [\"Shop\"]");
+  EXPECT_EQ(error_of(text, known_here()), "");
+  text.replace(text.find("[executor]"), 10, "[refresher]\nstrategy = \"trigger\"\n[executor]");
+  const std::string what = error_of(text, known_here());
+  EXPECT_NE(what.find("refresher.strategy"), std::string::npos) << what;
+  EXPECT_NE(what.find("option Shop's view"), std::string::npos) << what;
+}
 
 }  // namespace
 }  // namespace lg::scenario
