@@ -7,7 +7,8 @@
 // JSON output that table goes to stderr so stdout stays valid JSON. Ours are client-observed
 // round trips over a unix socket (real time); the study's are server-side execution times, so
 // ours carry ~20-40 µs more.
-// Env: LOADGATE_QUICK_PRODUCTS (default 10000), LOADGATE_QUICK_OPTIONS (default ABC).
+// Env: LOADGATE_QUICK_PRODUCTS (default 10000), LOADGATE_QUICK_OPTIONS (comma-separated option
+// names, default A,B,C).
 // Benchmark names: <query>/<option>, e.g. sku_lookup/C; time unit µs.
 
 #include <benchmark/benchmark.h>
@@ -19,13 +20,17 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "datagen/product_gen.hpp"
 #include "harness/db/cluster.hpp"
 #include "harness/db/connection.hpp"
 #include "harness/db/guard.hpp"
 #include "harness/driver/pg_driver.hpp"
+#include "harness/option/schema_option.hpp"
 #include "harness/run/dataset.hpp"
 #include "harness/run/run.hpp"
 #include "harness/workload/catalog.hpp"
@@ -40,10 +45,10 @@ constexpr std::uint64_t kSeed = 42;
 
 // The schema study's single-query execution times in ms (server-side EXPLAIN ANALYZE), 10K
 // products: the figures loadgate was built to reproduce under load.
-const std::map<std::string, std::map<char, double>> kStudy = {
-    {"sku_lookup", {{'A', 0.067}, {'B', 0.077}, {'C', 0.036}}},
-    {"price_range_in_stock", {{'A', 0.436}, {'B', 2.900}, {'C', 0.294}}},
-    {"category_page", {{'A', 0.145}, {'B', 0.062}, {'C', 0.093}}},
+const std::map<std::string, std::map<std::string, double>> kStudy = {
+    {"sku_lookup", {{"A", 0.067}, {"B", 0.077}, {"C", 0.036}}},
+    {"price_range_in_stock", {{"A", 0.436}, {"B", 2.900}, {"C", 0.294}}},
+    {"category_page", {{"A", 0.145}, {"B", 0.062}, {"C", 0.093}}},
 };
 
 struct Env {
@@ -102,15 +107,15 @@ class Collecting : public Base {
 };
 
 void print_study_table(std::FILE* out, const std::map<std::string, double>& means_us,
-                       const std::string& options) {
+                       const std::vector<std::string>& options) {
   std::fprintf(out, "\nmean single-query time, ms (loadgate quick mode | original study)\n");
   std::fprintf(out, "%-22s", "query");
-  for (char o : options) std::fprintf(out, " %9c", o);
-  for (char o : options) std::fprintf(out, "   study %c", o);
+  for (const auto& o : options) std::fprintf(out, " %9s", o.c_str());
+  for (const auto& o : options) std::fprintf(out, " %9s", ("study " + o).c_str());
   std::fprintf(out, "\n");
   for (const auto& [query, study] : kStudy) {
     std::fprintf(out, "%-22s", query.c_str());
-    for (char o : options) {
+    for (const auto& o : options) {
       const auto it = means_us.find(query + "/" + o);
       if (it == means_us.end()) {
         std::fprintf(out, " %9s", "-");
@@ -118,7 +123,7 @@ void print_study_table(std::FILE* out, const std::map<std::string, double>& mean
         std::fprintf(out, " %9.3f", it->second / 1000.0);
       }
     }
-    for (char o : options) {
+    for (const auto& o : options) {
       const auto it = study.find(o);
       std::fprintf(out, " %9.3f", it == study.end() ? 0.0 : it->second);
     }
@@ -126,16 +131,18 @@ void print_study_table(std::FILE* out, const std::map<std::string, double>& mean
   }
 }
 
-std::unique_ptr<Env> prepare(std::int64_t products, const std::vector<char>& options) {
+std::unique_ptr<Env> prepare(std::int64_t products, const std::vector<std::string>& names) {
   auto env = std::make_unique<Env>();
-  env->catalog = workload::Catalog::load(run::default_sql_dir());
+  const auto options =
+      option::select(run::load_options(run::default_sql_dir()), names, "LOADGATE_QUICK_OPTIONS");
+  env->catalog = workload::Catalog::load(options);
   db::ClusterOptions co;
   co.max_connections = 32;
   env->cluster = db::EmbeddedCluster::start(co);
   env->gen = std::make_unique<datagen::ProductGenerator>(kSeed, products);
   auto conn = db::Connection::open(env->cluster->dsn());
   db::ensure_marked(conn, true, "embedded");
-  run::build_dataset(conn, options, *env->gen, run::default_sql_dir());
+  run::build_dataset(conn, options, *env->gen);
   return env;
 }
 
@@ -152,8 +159,11 @@ int main(int argc, char** argv) {
   const char* p = std::getenv("LOADGATE_QUICK_PRODUCTS");
   const std::int64_t products = p != nullptr ? std::atoll(p) : 10'000;
   const char* o = std::getenv("LOADGATE_QUICK_OPTIONS");
-  const std::string option_letters = o != nullptr ? o : "ABC";
-  const std::vector<char> options(option_letters.begin(), option_letters.end());
+  std::vector<std::string> options;
+  std::stringstream list(o != nullptr ? o : "A,B,C");
+  for (std::string name; std::getline(list, name, ',');) {
+    if (!name.empty()) options.push_back(name);
+  }
   const bool json = wants_json(argc, argv);
   benchmark::Initialize(&argc, argv);
   std::unique_ptr<Env> env;
@@ -164,7 +174,7 @@ int main(int argc, char** argv) {
     return 3;
   }
   for (const auto& name : env->catalog.names(options.front())) {
-    for (char opt : options) {
+    for (const auto& opt : options) {
       const auto* q = &env->catalog.query(opt, name);
       benchmark::RegisterBenchmark((name + "/" + opt).c_str(), bench_query, env.get(), q)
           ->Unit(benchmark::kMicrosecond);
@@ -180,7 +190,7 @@ int main(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks(&reporter);
     means = reporter.means_us;
   }
-  print_study_table(json ? stderr : stdout, means, option_letters);
+  print_study_table(json ? stderr : stdout, means, options);
   benchmark::Shutdown();
   return 0;
 }

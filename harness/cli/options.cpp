@@ -139,12 +139,13 @@ Command parse_datagen(const std::vector<std::string>& args) {
     return HelpRequest{help_of("usage: loadgate datagen [options]", d)};
   check_products(o.products);
   o.sql_dir = sql_dir_of(t);
-  o.options = parse_option_list(options, "--options", o.sql_dir);
+  // --emit-copy first: it touches no database, so the option it names is the one that matters.
   if (!emit.empty()) {
     const auto emit_list = parse_option_list(emit, "--emit-copy", o.sql_dir);
     if (emit_list.size() != 1) throw InputError("--emit-copy", "expected one option, e.g. A");
     o.emit_copy = emit_list.front();
   }
+  o.options = parse_option_list(options, "--options", o.sql_dir);
   o.out = out;
   o.target = to_target(t);
   return o;

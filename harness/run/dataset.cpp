@@ -239,16 +239,6 @@ std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
   return times;
 }
 
-std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
-                                               const std::vector<char>& letters,
-                                               const datagen::ProductGenerator& gen,
-                                               const std::filesystem::path& sql_dir,
-                                               bool force_rebuild, const StopToken& stop) {
-  std::vector<option::SchemaOption> options;
-  for (const char letter : letters) options.push_back(option_def(sql_dir, std::string(1, letter)));
-  return build_dataset(conn, options, gen, force_rebuild, stop);
-}
-
 std::optional<BuiltDataset> built_dataset(db::Connection& conn, const std::string& option) {
   ensure_meta_table(conn);
   auto r = conn.query(

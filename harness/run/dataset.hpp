@@ -40,12 +40,6 @@ std::vector<datagen::BuildTimes> build_dataset(db::Connection& conn,
                                                bool force_rebuild = true,
                                                const StopToken& stop = {});
 
-/// Bridge for bench/schema_bench.cpp, which still names options by letter: build_dataset of
-/// the folders sql_dir/options/<letter>. Nothing else may use it.
-std::vector<datagen::BuildTimes> build_dataset(
-    db::Connection& conn, const std::vector<char>& letters, const datagen::ProductGenerator& gen,
-    const std::filesystem::path& sql_dir, bool force_rebuild = true, const StopToken& stop = {});
-
 /// The recorded dataset of the option called `option`, or nullopt if it was never built (or a
 /// build did not complete).
 std::optional<BuiltDataset> built_dataset(db::Connection& conn, const std::string& option);

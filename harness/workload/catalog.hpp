@@ -62,13 +62,6 @@ class Catalog {
   /// The loaded options' names, sorted.
   const std::vector<std::string>& options() const noexcept { return options_; }
 
-  /// Bridges for bench/schema_bench.cpp, which still names options by letter: the same as the
-  /// string forms. Nothing else may use them.
-  const QuerySpec& query(char option, const std::string& name) const {
-    return query(std::string(1, option), name);
-  }
-  std::vector<std::string> names(char option) const { return names(std::string(1, option)); }
-
  private:
   using Specs = std::map<std::pair<std::string, std::string>, QuerySpec>;
   static void load_dir(const std::filesystem::path& dir, const std::string& option, Specs& into);

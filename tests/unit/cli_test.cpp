@@ -93,8 +93,8 @@ TEST_F(SqlDirWithOtherOption, AnyOptionFolderIsAnOptionName) {
   const auto& d = std::get<DatagenOptions>(cmd);
   EXPECT_EQ(d.options, (std::vector<std::string>{"Shop", "A"}));
   EXPECT_EQ(d.emit_copy, "Shop");
-  const auto& v = std::get<VerifyOptions>(
-      parse_args({"verify", "--sql-dir", sql_.string(), "--options", "A,Shop"}));
+  const auto verify = parse_args({"verify", "--sql-dir", sql_.string(), "--options", "A,Shop"});
+  const auto& v = std::get<VerifyOptions>(verify);
   EXPECT_EQ(v.options, (std::vector<std::string>{"A", "Shop"}));
 }
 
