@@ -2,11 +2,26 @@
 
 #include <thread>
 
+#include "harness/core/errors.hpp"
 #include "harness/db/backend_usage.hpp"
 #include "harness/db/live_table.hpp"
 
 namespace lg::background {
 namespace {
+
+// The option's view; InputError when it has none (nothing to refresh).
+option::ViewRole view_of(const option::SchemaOption& option) {
+  if (!option.view) {
+    throw InputError("refresher", "option " + option.name + " has no [view] to refresh");
+  }
+  return *option.view;
+}
+
+std::optional<db::LiveSync> live_of(const option::SchemaOption& option) {
+  if (!option.live) return std::nullopt;
+  return db::LiveSync{option.write_relation, option.live->table, option.live->source,
+                      option.live->sync_trigger};
+}
 
 // Continuous refreshes follow each other with only this gap (the periodic thread collapses
 // missed slots into one that is due at once).
@@ -15,31 +30,43 @@ constexpr Nanos kStopCheck = 50 * kNanosPerMilli;
 
 }  // namespace
 
-Refresher::Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
-                     metrics::RecorderShard& shard, metrics::SlotId slot_duration,
-                     exec::RefreshTracker& tracker, db::ConnectionLog* log)
+Refresher::Refresher(const std::string& conninfo, const option::SchemaOption& option,
+                     const scenario::RefresherSpec& spec, metrics::RecorderShard& shard,
+                     metrics::SlotId slot_duration, exec::RefreshTracker& tracker,
+                     db::ConnectionLog* log)
     : conn_(conninfo, "refresher", log,
             [this](db::Connection& c) {
               c.exec("SET application_name = 'loadgate refresher'");
               backend_pid_ = std::stoi(std::string(c.query("SELECT pg_backend_pid()").get(0, 0)));
             }),
       spec_(spec),
+      view_(view_of(option)),
+      write_relation_(option.write_relation),
+      debounced_(option.debounced),
+      live_(live_of(option)),
       shard_(shard),
       slot_(slot_duration),
       tracker_(tracker) {
-  db::Connection& c = conn_.get();
-  if (spec_.strategy == scenario::RefreshStrategy::kDebounced) {
-    c.exec("DELETE FROM loadgate_c.mv_refresh_queue");
-    c.exec("ALTER TABLE loadgate_c.custom_posts ENABLE TRIGGER mv_refresh_enqueue");
+  const bool debounced = spec_.strategy == scenario::RefreshStrategy::kDebounced;
+  const bool trigger = spec_.strategy == scenario::RefreshStrategy::kTrigger;
+  if ((debounced && !debounced_) || (trigger && !live_)) {
+    throw InputError("refresher.strategy",
+                     std::string("option ") + option.name + " has no " +
+                         (debounced ? "[strategies.debounced]" : "[strategies.trigger]"));
   }
-  if (spec_.strategy == scenario::RefreshStrategy::kTrigger) {
+  db::Connection& c = conn_.get();
+  if (debounced) {
+    c.exec("DELETE FROM " + debounced_->queue);
+    c.exec("ALTER TABLE " + write_relation_ + " ENABLE TRIGGER " + debounced_->enqueue_trigger);
+  }
+  if (trigger) {
     const Nanos begin = mono_now();
-    db::enable_live_sync(c);
+    db::enable_live_sync(c, *live_);
     live_sync_setup_ = mono_now() - begin;
     tracker_.always_current.store(true);
-  } else {
+  } else if (live_) {
     // A run cut short may have left it on; other strategies' writes must not pay for it.
-    db::disable_live_sync(c);
+    db::disable_live_sync(c, *live_);
   }
 }
 
@@ -64,7 +91,7 @@ void Refresher::stop(StopMode mode) {
   thread_.stop();
   if (spec_.strategy == scenario::RefreshStrategy::kTrigger) {
     try {
-      db::disable_live_sync(conn_.get());
+      db::disable_live_sync(conn_.get(), *live_);
     } catch (const std::exception&) {
       // As below: the next run's refresher turns it off again.
     }
@@ -73,7 +100,8 @@ void Refresher::stop(StopMode mode) {
   }
   if (spec_.strategy != scenario::RefreshStrategy::kDebounced) return;
   try {
-    conn_.get().exec("ALTER TABLE loadgate_c.custom_posts DISABLE TRIGGER mv_refresh_enqueue");
+    conn_.get().exec("ALTER TABLE " + write_relation_ + " DISABLE TRIGGER " +
+                     debounced_->enqueue_trigger);
   } catch (const std::exception&) {
     // The connection may be gone; the next run's refresher disables or re-enables it anyway.
   }
@@ -90,7 +118,7 @@ bool Refresher::tick() {
   std::string last_id;
   try {
     const auto r =
-        conn_.get().query("SELECT count(*), coalesce(max(id), 0) FROM loadgate_c.mv_refresh_queue");
+        conn_.get().query("SELECT count(*), coalesce(max(id), 0) FROM " + debounced_->queue);
     depth = std::stoll(std::string(r.get(0, 0)));
     last_id = std::string(r.get(0, 1));
   } catch (const std::exception& e) {
@@ -100,7 +128,7 @@ bool Refresher::tick() {
   if (depth == 0) return true;
   if (refresh_with_retries(depth)) {
     try {
-      conn_.get().query("DELETE FROM loadgate_c.mv_refresh_queue WHERE id <= $1", {last_id});
+      conn_.get().query("DELETE FROM " + debounced_->queue + " WHERE id <= $1", {last_id});
     } catch (const std::exception& e) {
       conn_.failed(e);
       // Left queued: the next window refreshes again, which is safe.
@@ -133,8 +161,8 @@ bool Refresher::wait_or_stop(Nanos ns) {
 
 std::optional<std::int64_t> Refresher::view_bytes() noexcept {
   try {
-    const auto r = conn_.get().query(
-        "SELECT pg_total_relation_size(to_regclass('loadgate_c.mv_product_search'))");
+    const auto r =
+        conn_.get().query("SELECT pg_total_relation_size(to_regclass($1))", {view_.relation});
     if (r.rows() == 1 && !r.is_null(0, 0)) return std::stoll(std::string(r.get(0, 0)));
   } catch (const std::exception& e) {
     conn_.failed(e);
@@ -151,7 +179,7 @@ bool Refresher::refresh_once(int attempt, std::int64_t queue_depth) {
   tracker_.begin();
   const Nanos start = mono_now();
   try {
-    conn_.get().exec("SELECT loadgate_c.refresh_product_search_with_logging()");
+    conn_.get().exec("SELECT " + view_.refresh_function + "()");
     tracker_.snapshot_at.store(start, std::memory_order_release);
   } catch (const db::NotConnected& e) {
     ev.ok = false;
@@ -190,11 +218,11 @@ void Refresher::log_failure(Nanos duration, const std::string& error) noexcept {
   // The function's own failure row is rolled back with its transaction: keep one here.
   if (!conn_.connected()) return;
   try {
-    conn_.get().query(
-        "INSERT INTO loadgate_c.mv_refresh_log (started_at, finished_at, duration_ms, status, "
-        "error) VALUES (clock_timestamp() - make_interval(secs => $1::float8 / 1000), "
-        "clock_timestamp(), $1::float8, 'failure', $2)",
-        {std::to_string(static_cast<double>(duration) / 1e6), error});
+    conn_.get().query("INSERT INTO " + view_.refresh_log +
+                          " (started_at, finished_at, duration_ms, status, error) VALUES "
+                          "(clock_timestamp() - make_interval(secs => $1::float8 / 1000), "
+                          "clock_timestamp(), $1::float8, 'failure', $2)",
+                      {std::to_string(static_cast<double>(duration) / 1e6), error});
   } catch (const std::exception&) {
     // The connection itself may be gone; the event still reaches the results.
   }

@@ -1,7 +1,8 @@
 #pragma once
-// The refresher: runs loadgate_c.refresh_product_search_with_logging() (REFRESH MATERIALIZED VIEW
-// CONCURRENTLY) every interval on its own connection, recording mv_refresh_duration and marking
-// the RefreshTracker so VU samples that overlap a refresh are tagged during_refresh.
+// The refresher: runs an option's refresh function (its [view] role; option C:
+// loadgate_c.refresh_product_search_with_logging(), REFRESH MATERIALIZED VIEW CONCURRENTLY) every
+// interval on its own connection, recording mv_refresh_duration and marking the RefreshTracker
+// so VU samples that overlap a refresh are tagged during_refresh.
 
 #include <atomic>
 #include <mutex>
@@ -11,9 +12,11 @@
 
 #include "harness/background/activity.hpp"
 #include "harness/db/connection.hpp"
+#include "harness/db/live_table.hpp"
 #include "harness/db/reconnecting.hpp"
 #include "harness/exec/run_state.hpp"
 #include "harness/metrics/recorder.hpp"
+#include "harness/option/schema_option.hpp"
 #include "harness/scenario/model.hpp"
 
 namespace lg::background {
@@ -40,14 +43,16 @@ class Refresher : public Activity {
   /// Connects (throws InfraError). `slot_duration` is a trend slot (µs) in `shard`; failed
   /// attempts are counted there under their error class, never as a duration. A connection
   /// lost later is re-established with backoff on the next attempt; losses and reconnects go
-  /// to `log` (may be null). For the debounced strategy it empties
-  /// loadgate_c.mv_refresh_queue and enables the trigger that fills it; for the trigger
-  /// strategy it brings loadgate_c.product_search_live in step and enables its sync trigger,
-  /// and marks `tracker` always current; otherwise it makes sure that sync is off (throws
-  /// DbError).
-  Refresher(const std::string& conninfo, const scenario::RefresherSpec& spec,
-            metrics::RecorderShard& shard, metrics::SlotId slot_duration,
-            exec::RefreshTracker& tracker, db::ConnectionLog* log = nullptr);
+  /// to `log` (may be null). What it refreshes, logs and switches are `option`'s roles: its
+  /// view (required), and for the debounced strategy its queue, which it empties, and the
+  /// trigger that fills it, which it enables; for the trigger strategy it brings the live
+  /// table in step and enables its sync trigger, and marks `tracker` always current; otherwise
+  /// it makes sure that sync is off (throws DbError). An option lacking the view, or the role
+  /// the strategy needs, is refused (InputError; the scenario loader refuses it first).
+  Refresher(const std::string& conninfo, const option::SchemaOption& option,
+            const scenario::RefresherSpec& spec, metrics::RecorderShard& shard,
+            metrics::SlotId slot_duration, exec::RefreshTracker& tracker,
+            db::ConnectionLog* log = nullptr);
   ~Refresher() override;
   std::string name() const override { return "refresher"; }
   /// Starts at t0 (a mono_now() timestamp, the measured start): interval refreshes at t0,
@@ -84,6 +89,10 @@ class Refresher : public Activity {
   int backend_pid_ = 0;  // before conn_: its on_connect sets it, from the constructor on
   db::ReconnectingConnection conn_;
   scenario::RefresherSpec spec_;
+  option::ViewRole view_;
+  std::string write_relation_;
+  std::optional<option::DebouncedRole> debounced_;
+  std::optional<db::LiveSync> live_;
   std::atomic<bool> stopping_{false};
   metrics::RecorderShard& shard_;
   metrics::SlotId slot_;

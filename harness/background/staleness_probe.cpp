@@ -5,12 +5,15 @@
 namespace lg::background {
 
 StalenessProbe::StalenessProbe(const std::string& conninfo, std::int64_t product_id,
-                               const std::string& read_relation, Nanos interval, Nanos poll,
-                               metrics::RecorderShard& shard, metrics::SlotId slot,
-                               db::ConnectionLog* log)
+                               const std::string& write_relation, const std::string& read_relation,
+                               Nanos interval, Nanos poll, metrics::RecorderShard& shard,
+                               metrics::SlotId slot, db::ConnectionLog* log)
     : conn_(conninfo, "staleness probe", log,
             [](db::Connection& c) { c.exec("SET application_name = 'loadgate staleness probe'"); }),
       product_id_(std::to_string(product_id)),
+      marker_sql_("UPDATE " + write_relation +
+                  " SET updated_at = clock_timestamp() WHERE id = $1 "
+                  "RETURNING extract(epoch FROM updated_at)::float8"),
       poll_sql_("SELECT extract(epoch FROM updated_at)::float8 FROM " + read_relation +
                 " WHERE id = $1"),
       interval_(interval),
@@ -43,10 +46,7 @@ bool StalenessProbe::tick() {
 void StalenessProbe::write_marker() noexcept {
   try {
     // Autocommit: the marker is committed when the statement returns.
-    const auto r = conn_.get().query(
-        "UPDATE loadgate_c.custom_posts SET updated_at = clock_timestamp() WHERE id = $1 "
-        "RETURNING extract(epoch FROM updated_at)::float8",
-        {product_id_});
+    const auto r = conn_.get().query(marker_sql_, {product_id_});
     const Nanos committed = mono_now();
     if (r.rows() == 1) {
       markers_.push_back({std::stod(std::string(r.get(0, 0))), committed});

@@ -1,7 +1,8 @@
 #pragma once
-// The staleness probe (docs/architecture.md "Vocabulary"): the real write -> visible lag of option
-// C's view. Every `interval` it commits a marker (updated_at = clock_timestamp() on one product in
-// loadgate_c.custom_posts) and notes when the write returned; every `poll` it reads that
+// The staleness probe (docs/architecture.md "Vocabulary"): the real write -> visible lag of an
+// option's view. Every `interval` it commits a marker (updated_at = clock_timestamp() on one
+// product in its write relation, e.g. loadgate_c.custom_posts) and notes when the write
+// returned; every `poll` it reads that
 // product's updated_at from the view (or the table the reads use). A marker is visible once the
 // view shows its timestamp or a later one; its lag (detection time - commit time, on this process's
 // monotonic clock, so an upper bound by at most one poll) is recorded in mv_staleness.
@@ -20,13 +21,14 @@ namespace lg::background {
 
 class StalenessProbe : public Activity {
  public:
-  /// Connects (throws InfraError). `product_id` must exist; `read_relation` is the qualified
-  /// relation option C's reads see (the view, or the trigger strategy's read table); `slot` is a
-  /// trend slot (µs). A lost connection is re-established with backoff; losses go to `log`
-  /// (may be null) and failed writes and polls are counted, never swallowed.
+  /// Connects (throws InfraError). `product_id` must exist in `write_relation` (qualified: where
+  /// markers are written); `read_relation` is the qualified relation the option's reads see
+  /// (its view, or the trigger strategy's live table); `slot` is a trend slot (µs). A lost
+  /// connection is re-established with backoff; losses go to `log` (may be null) and failed writes
+  /// and polls are counted, never swallowed.
   StalenessProbe(const std::string& conninfo, std::int64_t product_id,
-                 const std::string& read_relation, Nanos interval, Nanos poll,
-                 metrics::RecorderShard& shard, metrics::SlotId slot,
+                 const std::string& write_relation, const std::string& read_relation,
+                 Nanos interval, Nanos poll, metrics::RecorderShard& shard, metrics::SlotId slot,
                  db::ConnectionLog* log = nullptr);
   std::string name() const override { return "staleness probe"; }
   /// First marker at t0 (mono ns).
@@ -65,6 +67,7 @@ class StalenessProbe : public Activity {
 
   db::ReconnectingConnection conn_;
   std::string product_id_;
+  std::string marker_sql_;
   std::string poll_sql_;
   Nanos interval_;
   Nanos poll_;

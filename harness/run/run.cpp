@@ -209,16 +209,16 @@ class OptionBackground {
     }
     const OptionActivities runs = option_activities(r.s, option);
     if (runs.refresher) {
-      refresher_ = std::make_unique<background::Refresher>(r.target.conninfo, r.s.refresher,
+      refresher_ = std::make_unique<background::Refresher>(r.target.conninfo, option, r.s.refresher,
                                                            recorder.shard(shards.refresher()),
                                                            w.refresh, tracker, &log_);
     }
     if (runs.staleness_probe) {
       // Product 1 carries the markers: it exists in every dataset (ids are 1..N).
       probe_ = std::make_unique<background::StalenessProbe>(
-          r.target.conninfo, 1, read_relation_sql(r.s, option, option.view->relation),
-          r.s.staleness.interval, r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness,
-          &log_);
+          r.target.conninfo, 1, option.write_relation,
+          read_relation_sql(r.s, option, option.view->relation), r.s.staleness.interval,
+          r.s.staleness.poll, recorder.shard(shards.probe()), w.staleness, &log_);
     }
     // Stop order: the steps first (their undo ends a fault before the rest stops), the system
     // under test last (the others may still use it).

@@ -27,6 +27,12 @@ std::string price_text(std::int64_t cents) {
   return std::to_string(cents / 100) + "." + (c.size() == 1 ? "0" + c : c);
 }
 
+// Option C's trigger strategy objects, from its manifest's roles.
+LiveSync c_live() {
+  const auto c = run::option_def(kSqlDir, "C");
+  return {c.write_relation, c.live->table, c.live->source, c.live->sync_trigger};
+}
+
 class LiveTable : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -103,7 +109,7 @@ TEST_F(LiveTable, BuildFillsItLikeTheViewWithTheTriggerDisabled) {
                 "tablename = 'product_search_live'"),
             "8");
   EXPECT_EQ(trigger_state(), "D");
-  EXPECT_TRUE(live_in_step(*conn_));
+  EXPECT_TRUE(live_in_step(*conn_, c_live()));
 }
 
 TEST_F(LiveTable, DisabledTriggerLeavesItUnchanged) {
@@ -112,12 +118,12 @@ TEST_F(LiveTable, DisabledTriggerLeavesItUnchanged) {
       "'{\"price\": 1.23}', updated_at = clock_timestamp() WHERE id = 5");
   EXPECT_NE(one("SELECT price::text FROM loadgate_c.product_search_live WHERE id = 5"), "1.23");
   EXPECT_EQ(differences(), 0);  // the view, not refreshed, agrees with it
-  EXPECT_FALSE(live_in_step(*conn_));
+  EXPECT_FALSE(live_in_step(*conn_, c_live()));
 }
 
 TEST_F(LiveTable, EnabledTriggerAppliesEachWriteInTheWritingTransaction) {
   const std::string filenode = live_filenode();
-  enable_live_sync(*conn_);
+  enable_live_sync(*conn_, c_live());
   EXPECT_EQ(trigger_state(), "O");
   EXPECT_EQ(live_filenode(), filenode) << "an in-step table must not be rewritten";
   const std::string new_id = std::to_string(kProducts + 1);
@@ -157,11 +163,11 @@ TEST_F(LiveTable, EnabledTriggerAppliesEachWriteInTheWritingTransaction) {
 
   EXPECT_EQ(one("SELECT count(*) FROM loadgate_c.product_search_live"),
             std::to_string(kProducts));  // one inserted, one deleted
-  EXPECT_TRUE(live_in_step(*conn_));
+  EXPECT_TRUE(live_in_step(*conn_, c_live()));
 }
 
 TEST_F(LiveTable, PostsThatAreNotProductsStayOut) {
-  enable_live_sync(*conn_);
+  enable_live_sync(*conn_, c_live());
   conn_->exec(
       "INSERT INTO loadgate_c.custom_post_types (id, slug, name) VALUES (2, 'page', 'Page');"
       "UPDATE loadgate_c.custom_posts SET post_type_id = 2 WHERE id = 12");
@@ -177,16 +183,16 @@ TEST_F(LiveTable, EnablingOutOfStepResyncsItAndDisablingStopsIt) {
       "UPDATE loadgate_c.custom_posts SET \"customFields\" = \"customFields\" || "
       "'{\"stock\": 3}', updated_at = clock_timestamp() WHERE id BETWEEN 20 AND 29;"
       "DELETE FROM loadgate_c.custom_posts WHERE id = 30");
-  ASSERT_FALSE(live_in_step(*conn_));
-  enable_live_sync(*conn_);
-  EXPECT_TRUE(live_in_step(*conn_));
+  ASSERT_FALSE(live_in_step(*conn_, c_live()));
+  enable_live_sync(*conn_, c_live());
+  EXPECT_TRUE(live_in_step(*conn_, c_live()));
   EXPECT_EQ(trigger_state(), "O");
   EXPECT_EQ(differences_after_refresh(), 0);
 
-  disable_live_sync(*conn_);
+  disable_live_sync(*conn_, c_live());
   EXPECT_EQ(trigger_state(), "D");
   conn_->exec("DELETE FROM loadgate_c.custom_posts WHERE id = 31");
-  EXPECT_FALSE(live_in_step(*conn_));
+  EXPECT_FALSE(live_in_step(*conn_, c_live()));
 }
 
 }  // namespace
