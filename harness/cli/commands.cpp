@@ -20,10 +20,12 @@
 namespace lg::cli {
 namespace {
 
-// The options named on the command line, loaded from the sql folder, in that order.
-std::vector<option::SchemaOption> selected_options(const std::filesystem::path& sql_dir,
-                                                   const std::vector<std::string>& names) {
-  return option::select(run::load_options(sql_dir), names, "--options");
+// The options named on the command line, from the sql folder and --options-dir, in that order.
+template <class Options>
+std::vector<option::SchemaOption> selected_options(const Options& o,
+                                                   const std::vector<std::string>& names,
+                                                   const std::string& flag = "--options") {
+  return option::select(run::load_options(o.sql_dir, o.options_dirs), names, flag);
 }
 
 // The dataset verify compares: what was recorded, unless we build it now.
@@ -53,7 +55,7 @@ datagen::ProductGenerator dataset_for_verify(db::Connection& conn, const VerifyO
 
 // The parameter sets VU 0 would draw for a query (the first option that has it).
 void emit_params(const DatagenOptions& o, const datagen::ProductGenerator& gen, std::FILE* out) {
-  const auto catalog = workload::Catalog::load(selected_options(o.sql_dir, o.options));
+  const auto catalog = workload::Catalog::load(selected_options(o, o.options));
   if (!catalog.common_names(o.options).count(o.emit_params)) {
     throw InputError("--emit-params", "unknown query \"" + o.emit_params + "\"");
   }
@@ -92,7 +94,7 @@ int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
         o.out.empty() ? +[](std::FILE*) { return 0; } : &std::fclose);
     if (!file) throw InfraError("cannot write " + o.out.string());
     if (!o.emit_copy.empty()) {
-      const option::SchemaOption def = run::option_def(o.sql_dir, o.emit_copy);
+      const option::SchemaOption def = selected_options(o, {o.emit_copy}, "--emit-copy").front();
       std::fprintf(stderr, "COPY target: %s\n", datagen::copy_target(def).c_str());
       datagen::write_copy_rows(def.landing, gen, file.get());
     } else {
@@ -102,8 +104,7 @@ int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
   }
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
-  const auto times =
-      run::build_dataset(conn, selected_options(o.sql_dir, o.options), gen, o.rebuild, stop);
+  const auto times = run::build_dataset(conn, selected_options(o, o.options), gen, o.rebuild, stop);
   for (std::size_t i = 0; i < o.options.size(); ++i) {
     const auto& t = times[i];
     if (t.reused) {
@@ -128,7 +129,7 @@ int execute_datagen(const DatagenOptions& o, const StopToken& stop) {
 }
 
 int execute_verify(const VerifyOptions& o, const StopToken& stop) {
-  const auto options = selected_options(o.sql_dir, o.options);
+  const auto options = selected_options(o, o.options);
   const auto catalog = workload::Catalog::load(options);
   auto target = run::open_target(o.target);
   auto conn = db::Connection::open(target.conninfo);
@@ -144,7 +145,7 @@ int execute_verify(const VerifyOptions& o, const StopToken& stop) {
 int execute_merge(const MergeOptions& o) {
   auto folders = read_merge_inputs(o.runs);
   const auto& first = folders.front();
-  const auto available = run::load_options(o.sql_dir);
+  const auto available = run::load_options(o.sql_dir, o.options_dirs);
   const auto catalog = workload::Catalog::load(available);
   const auto s = scenario::parse_scenario(*first.scenario_text, first.dir / "scenario.toml",
                                           run::known_options(available, catalog));

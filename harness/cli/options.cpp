@@ -29,6 +29,7 @@ struct TargetFlags {
   bool keep_db = false;
   bool mark_db = false;
   std::string sql_dir;
+  std::vector<std::string> options_dirs;
 };
 
 void add_target_flags(po::options_description& d, TargetFlags& t) {
@@ -39,8 +40,10 @@ void add_target_flags(po::options_description& d, TargetFlags& t) {
       "mark-db", po::bool_switch(&t.mark_db),
       "allow loadgate to mark an external database as a benchmark database and create its "
       "schemas loadgate_a/b/c/meta there")("sql-dir", po::value(&t.sql_dir),
-                                           "folder with schema/, queries/, writes/ (default: "
-                                           "the source tree's sql/)");
+                                           "folder with options/<name>/ (default: "
+                                           "the source tree's sql/)")(
+      "options-dir", po::value(&t.options_dirs),
+      "a folder of options, or one option's folder, beside the sql folder's (repeatable)");
 }
 
 run::TargetOptions to_target(const TargetFlags& t) {
@@ -53,6 +56,10 @@ run::TargetOptions to_target(const TargetFlags& t) {
 
 std::filesystem::path sql_dir_of(const TargetFlags& t) {
   return t.sql_dir.empty() ? run::default_sql_dir() : std::filesystem::path(t.sql_dir);
+}
+
+std::vector<std::filesystem::path> options_dirs_of(const std::vector<std::string>& dirs) {
+  return {dirs.begin(), dirs.end()};
 }
 
 std::string help_of(const std::string& usage, const po::options_description& d) {
@@ -110,6 +117,7 @@ Command parse_run(const std::vector<std::string>& args) {
   o.target = to_target(t);
   o.results_dir = results;
   o.sql_dir = sql_dir_of(t);
+  o.options_dirs = options_dirs_of(t.options_dirs);
   return o;
 }
 
@@ -139,13 +147,15 @@ Command parse_datagen(const std::vector<std::string>& args) {
     return HelpRequest{help_of("usage: loadgate datagen [options]", d)};
   check_products(o.products);
   o.sql_dir = sql_dir_of(t);
+  o.options_dirs = options_dirs_of(t.options_dirs);
+  const auto available = run::load_options(o.sql_dir, o.options_dirs);
   // --emit-copy first: it touches no database, so the option it names is the one that matters.
   if (!emit.empty()) {
-    const auto emit_list = parse_option_list(emit, "--emit-copy", o.sql_dir);
+    const auto emit_list = parse_option_list(emit, "--emit-copy", available);
     if (emit_list.size() != 1) throw InputError("--emit-copy", "expected one option, e.g. A");
     o.emit_copy = emit_list.front();
   }
-  o.options = parse_option_list(options, "--options", o.sql_dir);
+  o.options = parse_option_list(options, "--options", available);
   o.out = out;
   o.target = to_target(t);
   return o;
@@ -167,7 +177,8 @@ Command parse_verify(const std::vector<std::string>& args) {
     return HelpRequest{help_of("usage: loadgate verify [options]", d)};
   check_products(o.products);
   o.sql_dir = sql_dir_of(t);
-  o.options = parse_option_list(options, "--options", o.sql_dir);
+  o.options_dirs = options_dirs_of(t.options_dirs);
+  o.options = parse_option_list(options, "--options", run::load_options(o.sql_dir, o.options_dirs));
   if (o.options.size() < 2) throw InputError("--options", "verify needs at least two options");
   if (o.param_sets < 1) throw InputError("--param-sets", "must be at least 1");
   o.target = to_target(t);
@@ -178,10 +189,13 @@ Command parse_merge(const std::vector<std::string>& args) {
   MergeOptions o;
   std::vector<std::string> runs;
   std::string out, sql_dir;
+  std::vector<std::string> options_dirs;
   po::options_description d("loadgate merge options");
   d.add_options()("run", po::value(&runs)->multitoken(), "run folders (positional)")(
       "out", po::value(&out), "folder for the merged run (required)")(
-      "sql-dir", po::value(&sql_dir), "the sql/ folder (to read the scenarios' queries)");
+      "sql-dir", po::value(&sql_dir), "the sql/ folder (to read the scenarios' queries)")(
+      "options-dir", po::value(&options_dirs),
+      "a folder of options the runs used, beside the sql folder's (repeatable)");
   po::positional_options_description pos;
   pos.add("run", -1);
   if (parse_into(args, d, &pos)) {
@@ -192,6 +206,7 @@ Command parse_merge(const std::vector<std::string>& args) {
   o.runs.assign(runs.begin(), runs.end());
   o.out = out;
   o.sql_dir = sql_dir.empty() ? run::default_sql_dir() : std::filesystem::path(sql_dir);
+  o.options_dirs = options_dirs_of(options_dirs);
   return o;
 }
 
@@ -260,24 +275,18 @@ Command parse_compare(const std::vector<std::string>& args) {
 }  // namespace
 
 std::vector<std::string> parse_option_list(const std::string& text, const std::string& flag,
-                                           const std::filesystem::path& sql_dir) {
-  // An option is any folder of sql_dir/options with a manifest; its name is the folder's.
-  const auto available = option::discover({sql_dir / "options"});
+                                           const std::vector<option::SchemaOption>& available) {
   std::vector<std::string> out;
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    if (option::find(available, item) == nullptr) {
-      throw InputError(flag, "unknown option \"" + item + "\"; options that exist in " +
-                                 (sql_dir / "options").string() + ": " +
-                                 option::list_names(available));
-    }
     if (std::find(out.begin(), out.end(), item) != out.end()) {
       throw InputError(flag, "option " + item + " given twice");
     }
     out.push_back(item);
   }
   if (out.empty()) throw InputError(flag, "expected a list such as A,B,C");
+  option::select(available, out, flag);  // throws for a name that is not an option
   return out;
 }
 

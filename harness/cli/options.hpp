@@ -26,6 +26,7 @@ struct DatagenOptions {
   std::filesystem::path out;  ///< --out for --emit-copy / --emit-params; empty = stdout
   run::TargetOptions target;
   std::filesystem::path sql_dir;
+  std::vector<std::filesystem::path> options_dirs;  ///< --options-dir, beside sql_dir/options
 };
 
 /// `loadgate verify`: same rows from every option (A, B and C by default) for K seeded
@@ -38,6 +39,7 @@ struct VerifyOptions {
   bool rebuild = false;  ///< rebuild the dataset even on an external database
   run::TargetOptions target;
   std::filesystem::path sql_dir;
+  std::vector<std::filesystem::path> options_dirs;  ///< --options-dir, beside sql_dir/options
 };
 
 /// `loadgate merge <run> <run>... --out <dir>`: combine runs losslessly, re-evaluate thresholds.
@@ -45,6 +47,7 @@ struct MergeOptions {
   std::vector<std::filesystem::path> runs;  ///< results/<run> folders, at least two
   std::filesystem::path out;
   std::filesystem::path sql_dir;
+  std::vector<std::filesystem::path> options_dirs;  ///< --options-dir, beside sql_dir/options
 };
 
 struct HelpRequest {
@@ -58,10 +61,10 @@ using Command = std::variant<run::RunOptions, DatagenOptions, VerifyOptions, Mer
 /// missing subcommand.
 Command parse(int argc, char** argv);
 
-/// "A,B,C" -> {"A","B","C"}: names of options that exist (the folders under `sql_dir`/options).
-/// Throws InputError naming `flag` for an unknown name (listing the options that exist), a name
-/// given twice or an empty list.
+/// "A,B,C" -> {"A","B","C"}: names of options in `available` (run::load_options). Throws
+/// InputError naming `flag` for an unknown name (listing the options that exist, as
+/// option::select), a name given twice or an empty list.
 std::vector<std::string> parse_option_list(const std::string& text, const std::string& flag,
-                                           const std::filesystem::path& sql_dir);
+                                           const std::vector<option::SchemaOption>& available);
 
 }  // namespace lg::cli

@@ -213,8 +213,13 @@ std::vector<SchemaOption> discover(const std::vector<fs::path>& roots) {
       throw InputError("options", "no such options folder: " + root.string());
     }
     std::vector<fs::path> dirs;
-    for (const auto& e : fs::directory_iterator(root)) {
-      if (e.is_directory() && fs::exists(e.path() / "option.toml")) dirs.push_back(e.path());
+    // A root may be one option itself (--options-dir ~/my-option) or a folder of options.
+    if (fs::exists(root / "option.toml")) {
+      dirs.push_back(root);
+    } else {
+      for (const auto& e : fs::directory_iterator(root)) {
+        if (e.is_directory() && fs::exists(e.path() / "option.toml")) dirs.push_back(e.path());
+      }
     }
     std::sort(dirs.begin(), dirs.end());
     for (const auto& d : dirs) {

@@ -102,7 +102,8 @@ struct SchemaOption {
 /// the key (exit 2) for anything wrong, or the folder when it has no option.toml.
 SchemaOption load_option(const std::filesystem::path& dir);
 
-/// Every option under `roots` (each sub-folder holding an option.toml is one), sorted by name.
+/// Every option under `roots` (a root holding an option.toml is one option; otherwise each of
+/// its sub-folders holding one is), sorted by name.
 /// Throws lg::InputError when a root is missing, when two folders give one name or one schema,
 /// and as load_option for a bad manifest.
 std::vector<SchemaOption> discover(const std::vector<std::filesystem::path>& roots);

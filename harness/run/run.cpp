@@ -577,8 +577,11 @@ std::filesystem::path default_sql_dir() {
   return std::filesystem::path(LOADGATE_SOURCE_DIR) / "sql";
 }
 
-std::vector<option::SchemaOption> load_options(const std::filesystem::path& sql_dir) {
-  return option::discover({sql_dir / "options"});
+std::vector<option::SchemaOption> load_options(
+    const std::filesystem::path& sql_dir, const std::vector<std::filesystem::path>& options_dirs) {
+  std::vector<std::filesystem::path> roots{sql_dir / "options"};
+  roots.insert(roots.end(), options_dirs.begin(), options_dirs.end());
+  return option::discover(roots);
 }
 
 scenario::KnownOptions known_options(const std::vector<option::SchemaOption>& options,
@@ -596,7 +599,10 @@ scenario::KnownOptions known_options(const std::vector<option::SchemaOption>& op
 
 int execute_run(const RunOptions& options, StopSource& stop) {
   // The options are loaded once; everything below receives them (roles), never a name to test.
-  const auto available = load_options(options.sql_dir);
+  // The scenario's own options folders are read first: its option names are checked against them.
+  auto dirs = options.options_dirs;
+  for (auto& d : scenario::scenario_option_dirs(options.scenario_file)) dirs.push_back(d);
+  const auto available = load_options(options.sql_dir, dirs);
   const auto catalog = workload::Catalog::load(available);
   auto s = scenario::load_scenario(options.scenario_file, known_options(available, catalog));
   const auto selected = option::select(available, s.database.options, "database.options");

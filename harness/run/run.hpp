@@ -18,6 +18,9 @@ struct RunOptions {
   TargetOptions target;
   std::filesystem::path results_dir = "results";
   std::filesystem::path sql_dir;  ///< folder holding options/<name>/ (option.toml, queries/, ...)
+  /// --options-dir: more folders of options (or one option's folder each), beside sql_dir's and
+  /// the scenario's [database] options_dirs.
+  std::vector<std::filesystem::path> options_dirs;
   /// Build every option's dataset even when an intact one of the same (products, seed, schema)
   /// is already in the target database (--rebuild); only matters for --dsn / PG* targets.
   bool rebuild = false;
@@ -37,9 +40,12 @@ int execute_run(const RunOptions& options, StopSource& stop);
 /// Default sql/ folder: $LOADGATE_SQL_DIR, else the source tree's sql/ (compile-time path).
 std::filesystem::path default_sql_dir();
 
-/// Every option of sql_dir/options (option::discover), sorted by name. Throws InputError for a
-/// missing folder or a bad manifest.
-std::vector<option::SchemaOption> load_options(const std::filesystem::path& sql_dir);
+/// Every option of sql_dir/options and of each of `options_dirs` (a folder of options, or one
+/// option's folder: option::discover), sorted by name. Throws InputError for a missing folder,
+/// a bad manifest, or one name or schema defined twice.
+std::vector<option::SchemaOption> load_options(
+    const std::filesystem::path& sql_dir,
+    const std::vector<std::filesystem::path>& options_dirs = {});
 
 /// What a scenario is checked against: `options` with each one's query and write names as
 /// `catalog` (loaded from them) has them.

@@ -112,9 +112,38 @@ void read_server_settings(const Reader& r, const toml::table& t, DatabaseSpec& o
   }
 }
 
+// [database] options_dirs = ["my-options", ...]: folders of options (or one option's folder),
+// relative to the scenario file's folder. `must_exist`: each must be a folder (false where the
+// scenario is re-read from a run folder, e.g. by merge, and the paths resolve elsewhere).
+std::vector<std::filesystem::path> read_options_dirs(const Reader& r, const toml::table& t,
+                                                     bool must_exist) {
+  std::vector<std::filesystem::path> out;
+  const toml::node* n = t.get("options_dirs");
+  if (n == nullptr) return out;
+  if (!n->is_array()) r.wrong_type(*n, "database.options_dirs", "an array of folder paths");
+  const auto& arr = *n->as_array();
+  const std::filesystem::path base = std::filesystem::path(r.file()).parent_path();
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string field = indexed("database.options_dirs", i);
+    const std::filesystem::path dir = r.string(arr[i], field);
+    if (dir.empty()) r.fail(arr[i].source(), field, "must not be empty");
+    const std::filesystem::path resolved = dir.is_absolute() ? dir : base / dir;
+    std::error_code ec;
+    if (must_exist && !std::filesystem::is_directory(resolved, ec)) {
+      r.fail(arr[i].source(), field, "no such folder: " + resolved.string());
+    }
+    out.push_back(resolved);
+  }
+  return out;
+}
+
 void read_database(const Reader& r, const toml::table& t, const KnownOptions& known,
                    DatabaseSpec& out) {
-  r.check_keys(t, "database", {"options", "dsn", "settings", "statement_timeout", "lock_timeout"});
+  r.check_keys(t, "database",
+               {"options", "options_dirs", "dsn", "settings", "statement_timeout", "lock_timeout"});
+  // Read (and checked) before the scenario by scenario_option_dirs: the options they hold are
+  // already in `known`. Kept here for the record of what the run used.
+  out.options_dirs = read_options_dirs(r, t, false);
   if (auto* n = t.get("dsn")) out.dsn = r.string(*n, "database.dsn");
   if (auto* n = t.get("statement_timeout")) {
     out.statement_timeout = r.duration(*n, "database.statement_timeout", false);
@@ -832,6 +861,15 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& file
   toml::table root = parse_toml(text, reader.file());
   read_root(reader, root, known, s);
   return s;
+}
+
+std::vector<std::filesystem::path> scenario_option_dirs(const std::filesystem::path& file) {
+  const std::string text = read_input_file(file, "scenario");
+  Reader reader(file.string());
+  const toml::table root = parse_toml(text, reader.file());
+  const toml::node* db = root.get("database");
+  if (db == nullptr || !db->is_table()) return {};
+  return read_options_dirs(reader, *db->as_table(), true);
 }
 
 Scenario load_scenario(const std::filesystem::path& file, const KnownOptions& known) {

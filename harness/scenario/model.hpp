@@ -139,6 +139,9 @@ struct DatasetSpec {
 struct DatabaseSpec {
   /// Option names (folders under sql/options/) in run order; A, B, C when the file names none.
   std::vector<std::string> options{"A", "B", "C"};
+  /// `options_dirs`: folders of options beside sql/options (or one option's folder each),
+  /// resolved against the scenario file's folder.
+  std::vector<std::filesystem::path> options_dirs;
   std::string dsn;  ///< empty: --dsn / PG* / embedded cluster
   /// `[database.settings]`: server settings for the embedded cluster (postgres -c key=value),
   /// e.g. shared_buffers = "2GB". An external database is never reconfigured.
@@ -259,6 +262,12 @@ struct KnownOptions {
 /// or fault that a selected option's roles cannot serve. A file that cannot be read (missing, a
 /// directory) is an InputError too.
 Scenario load_scenario(const std::filesystem::path& file, const KnownOptions& known);
+
+/// The `[database] options_dirs` of scenario `file`, resolved against its folder: read before
+/// the scenario itself, because the options they hold are what the scenario is checked
+/// against. Throws InputError (file, line, field) for a TOML error, a value that is not an
+/// array of strings, or a folder that does not exist.
+std::vector<std::filesystem::path> scenario_option_dirs(const std::filesystem::path& file);
 
 /// Same, from text already in memory; `file` is used only in error messages.
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& file,

@@ -15,7 +15,8 @@
 
 namespace lg::verify {
 
-/// One option answering differently from the first option for one parameter set.
+/// One option answering differently from the first option that has the query, for one
+/// parameter set.
 struct Mismatch {
   std::string query;
   std::vector<std::optional<std::string>> params;
@@ -26,9 +27,12 @@ struct Mismatch {
 struct VerifyReport {
   int queries = 0;      ///< queries compared
   int param_sets = 0;   ///< parameter sets per query (K)
-  int comparisons = 0;  ///< (query, set, option) results compared with the first option
+  int comparisons = 0;  ///< (query, set, option) results compared with the query's first option
+  /// Per query: the selected options that have it, in selection order (the first is the one
+  /// the others are compared with; one alone: ran, compared with nobody).
+  std::map<std::string, std::vector<std::string>> options_of;
   std::vector<Mismatch> mismatches;
-  /// Per query: parameter sets whose result on the first option had >= 1 row.
+  /// Per query: parameter sets whose result on the query's first option had >= 1 row.
   std::map<std::string, int> sets_with_rows;
   /// Queries whose every parameter set returned no row: their agreement proves nothing.
   std::vector<std::string> empty_queries;
@@ -36,9 +40,11 @@ struct VerifyReport {
   bool ok() const { return mismatches.empty() && empty_queries.empty(); }
 };
 
-/// Runs every query common to `options` with `param_sets` parameter sets drawn from
-/// ParamGenerator(data, seed, hash_name(query)) and compares each option's full result (column
-/// names, then rows as text, in order) with the first option's. The view of each option that
+/// Runs every query any of `options` has with `param_sets` parameter sets drawn from
+/// ParamGenerator(data, seed, hash_name(query)) and compares, among the options that have it,
+/// each one's full result (column names, then rows as text, in order) with the first one's. A
+/// query of one option alone runs (a failing or row-less one still fails verify) but is
+/// compared with nobody. The view of each option that
 /// has one is refreshed first (non-concurrently), so it shows the dataset. A query whose
 /// generators differ between options is reported as a mismatch. Throws db::DbError when a query
 /// fails to run.

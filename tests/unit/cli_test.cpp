@@ -59,10 +59,10 @@ TEST(Cli, BadInputIsAnInputErrorNamingTheFlag) {
     EXPECT_NE(std::string(e.what()).find("--products"), std::string::npos);
   }
   EXPECT_THROW(parse_args({"verify", "--options", "A"}), InputError);
-  const auto sql = run::default_sql_dir();
-  EXPECT_THROW(parse_option_list("A,D", "--options", sql), InputError);
-  EXPECT_THROW(parse_option_list("A,A", "--options", sql), InputError);
-  EXPECT_THROW(parse_option_list("", "--options", sql), InputError);
+  const auto available = run::load_options(run::default_sql_dir());
+  EXPECT_THROW(parse_option_list("A,NoSuchOption", "--options", available), InputError);
+  EXPECT_THROW(parse_option_list("A,A", "--options", available), InputError);
+  EXPECT_THROW(parse_option_list("", "--options", available), InputError);
 }
 
 // A sql folder in a temporary directory holding the shipped option A and a copy of it named
@@ -111,6 +111,39 @@ TEST_F(SqlDirWithOtherOption, AnUnknownOptionIsOneLineNamingTheFlagAndTheOptions
       EXPECT_NE(what.find("unknown option \"B\""), std::string::npos) << what;
       EXPECT_NE(what.find("A, Shop"), std::string::npos) << what;
     }
+  }
+}
+
+// A user keeps options outside the repository: --options-dir names a folder of options, or
+// one option's folder, and its options are as good as the sql folder's.
+TEST_F(SqlDirWithOtherOption, OptionsDirAddsOptionsFromOutsideTheSqlFolder) {
+  const auto mine = sql_ / "elsewhere";
+  std::filesystem::create_directories(mine);
+  std::filesystem::rename(sql_ / "options" / "Shop", mine / "Shop");
+  // Without the folder, Shop is unknown; with it (a folder of options), it is an option.
+  EXPECT_THROW(parse_args({"verify", "--sql-dir", sql_.string(), "--options", "A,Shop"}),
+               InputError);
+  const auto v =
+      std::get<VerifyOptions>(parse_args({"verify", "--sql-dir", sql_.string(), "--options-dir",
+                                          mine.string(), "--options", "A,Shop"}));
+  EXPECT_EQ(v.options, (std::vector<std::string>{"A", "Shop"}));
+  EXPECT_EQ(v.options_dirs, (std::vector<std::filesystem::path>{mine}));
+  // One option's own folder will do as well, for datagen and run alike.
+  const auto d = std::get<DatagenOptions>(
+      parse_args({"datagen", "--sql-dir", sql_.string(), "--options-dir", (mine / "Shop").string(),
+                  "--options", "Shop", "--emit-copy", "Shop"}));
+  EXPECT_EQ(d.emit_copy, "Shop");
+  const auto r = std::get<run::RunOptions>(
+      parse_args({"run", "s.toml", "--options-dir", mine.string(), "--options-dir", "x"}));
+  EXPECT_EQ(r.options_dirs, (std::vector<std::filesystem::path>{mine, "x"}));
+  // The same name in two folders is refused, naming both.
+  std::filesystem::copy(mine / "Shop", sql_ / "options" / "Shop",
+                        std::filesystem::copy_options::recursive);
+  try {
+    parse_args({"verify", "--sql-dir", sql_.string(), "--options-dir", mine.string()});
+    FAIL() << "Shop defined twice must be refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("defined twice"), std::string::npos) << e.what();
   }
 }
 

@@ -131,6 +131,31 @@ TEST(ScenarioLoad, FullScenarioLandsInEveryField) {
   EXPECT_EQ(s.thresholds[2].at.line, 35);
 }
 
+// [database] options_dirs names folders of options relative to the scenario file; one that does
+// not exist is one line naming the file, the line and the key.
+TEST(ScenarioLoad, OptionsDirsResolveAgainstTheScenarioFolder) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "lg-scn-XXXXXX").string();
+  const std::filesystem::path dir = mkdtemp(tmpl.data());
+  std::filesystem::create_directories(dir / "mine");
+  const auto file = dir / "s.toml";
+  std::ofstream(file) << "name = \"x\"\n[database]\noptions = [\"A\"]\noptions_dirs = "
+                         "[\"mine\", \"/abs/olute\"]\n";
+  try {
+    scenario_option_dirs(file);
+    ADD_FAILURE() << "a missing folder must be refused";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(file.string() + ":4"), std::string::npos) << what;
+    EXPECT_NE(what.find("database.options_dirs[1]"), std::string::npos) << what;
+    EXPECT_NE(what.find("no such folder: /abs/olute"), std::string::npos) << what;
+  }
+  std::ofstream(file) << "name = \"x\"\n[database]\noptions_dirs = [\"mine\"]\n";
+  EXPECT_EQ(scenario_option_dirs(file), (std::vector<std::filesystem::path>{dir / "mine"}));
+  std::ofstream(file) << "name = \"x\"\n";
+  EXPECT_TRUE(scenario_option_dirs(file).empty());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ScenarioLoad, OptionalSectionsKeepDefaults) {
   Scenario s = parse_scenario(R"(name = "min"
 [workload.mix]
